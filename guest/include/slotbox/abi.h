@@ -1,0 +1,66 @@
+// The contract between a slotbox guest image and the host. Included by both the
+// freestanding guest runtime and the host, so it uses nothing but <stdint.h>.
+#pragma once
+
+#include <stdint.h>
+
+namespace slotbox::abi {
+
+// Port I/O devices. Chosen so the same ROM also runs under `qemu-system-x86_64 -M pc
+// -nodefaults -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=4`.
+inline constexpr uint16_t kSerialPort = 0x3F8;           // COM1: THR write = one console byte
+inline constexpr uint16_t kSerialLineStatusPort = 0x3FD; // COM1 LSR
+inline constexpr uint8_t kLineStatusTransmitterEmpty = 0x60; // THRE | TEMT
+inline constexpr uint16_t kExitPort = 0xF4;              // write v: the run ends with status v
+inline constexpr uint16_t kCmosIndexPort = 0x70;
+inline constexpr uint16_t kCmosDataPort = 0x71;
+
+// slotbox-only devices; absent under QEMU.
+inline constexpr uint16_t kHostAssistPort = 0x1000;
+inline constexpr uint32_t kHostAssistMagic = 0x58424C53; // "SLBX" read as a little-endian dword
+inline constexpr uint64_t kTestDeviceBase = 0xFEB00000;
+
+// CMOS memory-size registers, as QEMU's pc machine sets them (hw/i386/pc.c).
+namespace cmos {
+inline constexpr uint8_t kBaseMemoryLow = 0x15;   // KiB below 640 KiB (always 640)
+inline constexpr uint8_t kBaseMemoryHigh = 0x16;
+inline constexpr uint8_t kExtendedMemoryLow = 0x17;  // KiB from 1 MiB to 64 MiB, capped at 65535
+inline constexpr uint8_t kExtendedMemoryHigh = 0x18;
+inline constexpr uint8_t kExtendedMemoryLow2 = 0x30; // copy of 0x17/0x18
+inline constexpr uint8_t kExtendedMemoryHigh2 = 0x31;
+inline constexpr uint8_t kMemoryAbove16mLow = 0x34;  // 64 KiB units from 16 MiB to low end
+inline constexpr uint8_t kMemoryAbove16mHigh = 0x35;
+inline constexpr uint8_t kMemoryAbove4gLow = 0x5B;   // 64 KiB units above 4 GiB, 3 bytes
+inline constexpr uint8_t kMemoryAbove4gMid = 0x5C;
+inline constexpr uint8_t kMemoryAbove4gHigh = 0x5D;
+} // namespace cmos
+
+// Every slotbox image starts with this header at ROM offset 0. It declares how a run of
+// the image is expected to end, so negative images (faults/...) can pass when they crash
+// exactly as declared. A ROM without it is expected to exit through kExitPort with 0.
+enum class ExpectedEnd : uint32_t {
+  kGuestExit = 0,      // writes expected_status to kExitPort
+  kTimeout = 1,        // never ends; the watchdog stops it after limit_ms
+  kTripleFault = 2,    // KVM_EXIT_SHUTDOWN
+  kInternalError = 3,  // KVM_EXIT_INTERNAL_ERROR (e.g. emulation failure)
+  kMmioFetch = 4,      // fetches an instruction from an address with no memory behind it
+};
+
+inline constexpr char kImageMagic[8] = {'S', 'L', 'O', 'T', 'B', 'O', 'X', '\0'};
+inline constexpr uint32_t kImageAbiVersion = 1;
+
+struct ImageHeader {
+  char magic[8];
+  uint32_t abi_version;
+  ExpectedEnd expected_end;
+  uint32_t expected_status; // for kGuestExit
+  uint32_t limit_ms;        // 0: the host's --timeout applies
+  uint32_t reserved[2];
+};
+static_assert(sizeof(ImageHeader) == 32);
+
+// Guest exit statuses written to kExitPort by the runtime.
+inline constexpr uint32_t kStatusPass = 0;
+inline constexpr uint32_t kStatusFail = 1;
+
+} // namespace slotbox::abi

@@ -1,0 +1,31 @@
+#include "host/cli/console.h"
+
+namespace slotbox::cli {
+namespace {
+
+bool printable(char byte) {
+  auto value = static_cast<unsigned char>(byte);
+  return value == '\t' || (value >= 0x20 && value < 0x7F);
+}
+
+} // namespace
+
+void Console::put(char byte) {
+  if (byte == '\n') return end_line();
+  if (byte == '\r') return;
+  m_line += printable(byte) ? byte : '?';
+  if (m_line.size() >= kMaxLine) end_line();
+}
+
+void Console::flush() {
+  if (!m_line.empty()) end_line();
+  std::fflush(m_out);
+}
+
+void Console::end_line() {
+  tally_line(m_line, m_counts);
+  std::fprintf(m_out, "%s\n", m_line.c_str());
+  m_line.clear();
+}
+
+} // namespace slotbox::cli

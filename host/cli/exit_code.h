@@ -1,0 +1,25 @@
+// slotbox's exit codes (DESIGN.md §5, README "Exit codes").
+#pragma once
+
+#include "host/base/error.h"
+
+namespace slotbox::cli {
+
+enum ExitCode : int {
+  kExitPassed = 0,
+  kExitCheckFailed = 1,
+  kExitBadInput = 2,
+  kExitGuestCrashed = 3,       // crashed, triple-faulted or timed out, unlike declared
+  kExitKvmUnavailable = 77,    // ctest SKIP_RETURN_CODE
+};
+
+inline int exit_code_for(const Error& error) {
+  switch (error.kind) {
+  case ErrorKind::kBadInput: return kExitBadInput;
+  case ErrorKind::kUnavailable: return kExitKvmUnavailable;
+  case ErrorKind::kSystem: return kExitGuestCrashed;
+  }
+  return kExitGuestCrashed;
+}
+
+} // namespace slotbox::cli

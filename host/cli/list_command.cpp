@@ -1,0 +1,28 @@
+#include "host/cli/list_command.h"
+
+#include "host/cli/exit_code.h"
+#include "host/cli/size_option.h"
+#include "host/loader/embedded_images.h"
+#include "host/loader/rom_image.h"
+#include "host/machine/run_end.h"
+
+#include <cstdio>
+
+namespace slotbox::cli {
+
+int list_command() {
+  for (const auto& embedded : loader::embedded_images()) {
+    auto image = loader::RomImage::from_bytes(std::string(embedded.name), embedded.bytes);
+    std::string expectation = "broken image";
+    if (image) {
+      const auto& expected = image->expectation();
+      expectation = "expects " + std::string(machine::end_kind_name(machine::end_kind_of(expected.end)));
+      if (expected.limit_ms) expectation += " within " + std::to_string(expected.limit_ms) + " ms";
+    }
+    std::printf("%-16s %-8s %s\n", std::string(embedded.name).c_str(),
+                describe_size(embedded.bytes.size()).c_str(), expectation.c_str());
+  }
+  return kExitPassed;
+}
+
+} // namespace slotbox::cli

@@ -1,0 +1,100 @@
+// slotbox: boots self-checking guest images on KVM. See README.md for the command line.
+#include "host/cli/exit_code.h"
+#include "host/cli/list_command.h"
+#include "host/cli/run_command.h"
+#include "host/cli/size_option.h"
+#include "host/machine/pc_layout.h"
+
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace slotbox::cli {
+namespace {
+
+constexpr uint64_t kMinRam = 512 * machine::kMiB;
+constexpr uint64_t kMaxRam = 64 * machine::kGiB;
+constexpr uint64_t kRamGranule = 2 * machine::kMiB;  // keeps every RAM slot page- and hugepage-aligned
+
+struct CommonOptions {
+  std::string ram = "4G";
+  double timeout_seconds = 10;
+};
+
+uint64_t host_memory() {
+  return static_cast<uint64_t>(::sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+Result<uint64_t> checked_ram(const std::string& text) {
+  uint64_t ram = SLOTBOX_TRY(parse_size("--ram", text));
+  auto bad = [&](const std::string& reason) { return fail(Error::bad_input("--ram " + text, reason)); };
+  if (ram < kMinRam || ram > kMaxRam) return bad("must be between 512 MiB and 64 GiB");
+  if (ram % kRamGranule != 0) return bad("must be a multiple of 2 MiB");
+  if (ram > host_memory())
+    return bad("larger than this host's memory (" + describe_size(host_memory() / machine::kMiB * machine::kMiB) + ")");
+  return ram;
+}
+
+Result<std::chrono::milliseconds> checked_timeout(double seconds) {
+  if (!(seconds > 0) || seconds > 24 * 3600)
+    return fail(Error::bad_input("--timeout " + std::to_string(seconds), "must be between 0 and 86400 seconds"));
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+int bad_usage(const Error& error) {
+  std::fprintf(stderr, "slotbox: %s\n", error.message().c_str());
+  return kExitBadInput;
+}
+
+void add_common_options(CLI::App& app, CommonOptions& common) {
+  app.add_option("--ram", common.ram, "guest RAM size: 512M ... 64G (bare number: MiB)")
+      ->capture_default_str();
+  app.add_option("--timeout", common.timeout_seconds,
+                 "seconds before a guest that has not ended is stopped")
+      ->capture_default_str();
+}
+
+int run(const CommonOptions& common, const std::vector<std::string>& images) {
+  auto ram = checked_ram(common.ram);
+  if (!ram) return bad_usage(ram.error());
+  auto timeout = checked_timeout(common.timeout_seconds);
+  if (!timeout) return bad_usage(timeout.error());
+  return run_command(RunOptions{*ram, *timeout, images});
+}
+
+} // namespace
+} // namespace slotbox::cli
+
+int main(int argc, char** argv) {
+  using namespace slotbox::cli;
+  CLI::App app{"slotbox: boot self-checking guest images on KVM and report what they checked"};
+  app.set_version_flag("--version", "slotbox " SLOTBOX_VERSION);
+  app.footer("Exit codes: 0 all passed, 1 a check failed, 2 bad usage or input,\n"
+             "            3 guest crashed, triple-faulted or timed out, 77 KVM unavailable");
+  CommonOptions common;
+  std::vector<std::string> images;
+  add_common_options(app, common);
+  app.add_option("images", images, "embedded image names or ROM files (default: all embedded)");
+
+  CLI::App* run_app = app.add_subcommand("run", "run images, each in a fresh VM (the default)");
+  std::vector<std::string> run_images;
+  run_app->add_option("images", run_images, "embedded image names or ROM files");
+  run_app->fallthrough();
+  CLI::App* list_app = app.add_subcommand("list", "list the embedded images");
+  app.require_subcommand(0, 1);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForVersion& version) {
+    return app.exit(version);
+  } catch (const CLI::ParseError& error) {
+    std::fprintf(stderr, "slotbox: %s (see slotbox --help)\n", error.what());
+    return kExitBadInput;
+  }
+  if (list_app->parsed()) return list_command();
+  if (run_app->parsed()) images.insert(images.end(), run_images.begin(), run_images.end());
+  return run(common, images);
+}

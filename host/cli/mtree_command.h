@@ -1,0 +1,15 @@
+// `slotbox mtree [--flat|--slots]`: the machine's region tree (like QEMU's `info mtree`),
+// its flat view (`info mtree -f`, marking which ranges become KVM slots), or the KVM slot
+// table itself.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+namespace slotbox::cli {
+
+enum class MtreeView { kTree, kFlat, kSlots };
+
+int mtree_command(MtreeView view, uint64_t ram_size, std::span<const uint8_t> bios);
+
+} // namespace slotbox::cli

@@ -1,0 +1,20 @@
+// `slotbox [run] [IMAGE|NAME ...]`: each image in a fresh VM, its checks streamed, one
+// status line per image, and the summary of all checks.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace slotbox::cli {
+
+struct RunOptions {
+  uint64_t ram_size;
+  std::chrono::milliseconds timeout;
+  std::vector<std::string> images;
+};
+
+int run_command(const RunOptions& options);
+
+} // namespace slotbox::cli

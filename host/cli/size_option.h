@@ -1,0 +1,15 @@
+// Sizes on the command line: "512M", "4G", "6GiB", "65536K"; a bare number is MiB, as
+// with QEMU's -m.
+#pragma once
+
+#include "host/base/error.h"
+
+#include <cstdint>
+#include <string>
+
+namespace slotbox::cli {
+
+Result<uint64_t> parse_size(const std::string& option, const std::string& text);
+std::string describe_size(uint64_t bytes);  // "4 GiB", "512 MiB", "70000 bytes"
+
+} // namespace slotbox::cli

@@ -1,0 +1,40 @@
+#include "host/kvm/backend.h"
+
+#include <fstream>
+#include <sys/stat.h>
+
+namespace slotbox::kvm {
+namespace {
+
+bool module_loaded(const std::string& module) {
+  struct stat info{};
+  return ::stat(("/sys/module/" + module).c_str(), &info) == 0;
+}
+
+// Module boolean parameters read "Y"/"N" or "1"/"0".
+bool parameter_enabled(const std::string& module, const std::string& parameter) {
+  std::ifstream file("/sys/module/" + module + "/parameters/" + parameter);
+  std::string value;
+  return (file >> value) && (value == "Y" || value == "1");
+}
+
+} // namespace
+
+Backend detect_backend() {
+
+  if (module_loaded("kvm_pvm")) return {"kvm_pvm", MmuMode::kShadow};
+  if (module_loaded("kvm_intel"))
+    return {"kvm_intel", parameter_enabled("kvm_intel", "ept") ? MmuMode::kTdp : MmuMode::kShadow};
+  if (module_loaded("kvm_amd"))
+    return {"kvm_amd", parameter_enabled("kvm_amd", "npt") ? MmuMode::kTdp : MmuMode::kShadow};
+  return {"unknown", MmuMode::kUnknown};
+}
+
+std::string Backend::describe() const {
+  const char* mmu_name = mmu == MmuMode::kTdp
+                             ? (module == "kvm_amd" ? "NPT" : "EPT")
+                             : mmu == MmuMode::kShadow ? "shadow paging" : "unknown MMU";
+  return module + ", " + mmu_name;
+}
+
+} // namespace slotbox::kvm

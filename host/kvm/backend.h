@@ -1,0 +1,21 @@
+// Which KVM this is (kvm_intel, kvm_amd, kvm_pvm) and how it virtualizes guest memory:
+// two-dimensional paging (EPT/NPT) or shadow paging. Read from /sys/module, which is
+// where the modules publish their parameters; expectations about faults depend on it.
+#pragma once
+
+#include <string>
+
+namespace slotbox::kvm {
+
+enum class MmuMode { kTdp, kShadow, kUnknown };
+
+struct Backend {
+  std::string module;   // "kvm_intel", "kvm_amd", "kvm_pvm" or "unknown"
+  MmuMode mmu = MmuMode::kUnknown;
+
+  std::string describe() const;  // "kvm_pvm, shadow paging"
+};
+
+Backend detect_backend();
+
+} // namespace slotbox::kvm

@@ -1,0 +1,42 @@
+// kvm_run decoded once into a typed exit (like rust-vmm's VcpuExit), so the run loop
+// dispatches on types instead of poking at the shared page.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <variant>
+
+namespace slotbox::kvm {
+
+// Port I/O; `data` holds count * size bytes (count > 1 for rep ins/outs). For reads the
+// handler fills it in and KVM completes the instruction on the next KVM_RUN.
+struct IoExit {
+  uint16_t port;
+  uint8_t size;
+  bool is_write;
+  uint32_t count;
+  std::span<uint8_t> data;
+};
+
+// An access to a gpa with no writable slot behind it: the MMIO hole, or a write to a
+// read-only slot. Reads are completed like IoExit.
+struct MmioExit {
+  uint64_t gpa;
+  uint8_t size;
+  bool is_write;
+  std::span<uint8_t> data;
+};
+
+struct HltExit {};
+struct ShutdownExit {};      // triple fault
+struct FailEntryExit { uint64_t hardware_reason; };
+struct InternalErrorExit { uint32_t suberror; };  // e.g. KVM_INTERNAL_ERROR_EMULATION
+struct InterruptedExit {};   // KVM_RUN returned EINTR: a signal (the watchdog) arrived
+struct UnhandledExit { uint32_t reason; };
+
+using VcpuExit = std::variant<IoExit, MmioExit, HltExit, ShutdownExit, FailEntryExit,
+                              InternalErrorExit, InterruptedExit, UnhandledExit>;
+
+const char* exit_reason_name(uint32_t reason);
+
+} // namespace slotbox::kvm

@@ -1,0 +1,40 @@
+// Turns the RAM and ROM ranges of a flat view into KVM memory slots (DESIGN.md §2):
+// page-aligned (sub-page edges stay MMIO), KVM_MEM_READONLY for read-only ranges, slot
+// ids recycled. MMIO ranges get no slot: accesses there exit to userspace.
+#pragma once
+
+#include "host/base/error.h"
+#include "host/kvm/vm.h"
+#include "host/memory/listener.h"
+
+#include <map>
+#include <optional>
+#include <vector>
+
+namespace slotbox::kvm {
+
+class SlotListener final : public memory::Listener {
+public:
+  explicit SlotListener(Vm& vm) : m_vm(vm) {}
+
+  void region_del(const memory::FlatRange& range) override;
+  void region_add(const memory::FlatRange& range) override;
+
+  // Listener calls cannot return errors; the first one is kept here and every later
+  // call is skipped, so the caller checks this after each commit.
+  Result<void> status() const;
+  // The live slots, ordered by guest-physical address.
+  std::vector<MemorySlot> slots() const;
+
+private:
+  // The slot a flat range becomes, or nothing for MMIO and sub-page RAM.
+  static std::optional<MemorySlot> slot_for(const memory::FlatRange& range);
+  std::optional<uint32_t> allocate_id();
+
+  Vm& m_vm;
+  std::map<uint64_t, MemorySlot> m_slots_by_gpa;
+  std::vector<bool> m_id_in_use;
+  std::optional<Error> m_error;
+};
+
+} // namespace slotbox::kvm

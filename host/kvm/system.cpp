@@ -1,0 +1,76 @@
+#include "host/kvm/system.h"
+
+#include "host/kvm/ioctl.h"
+#include "host/kvm/vm.h"
+
+#include <fcntl.h>
+
+namespace slotbox::kvm {
+namespace {
+
+// The stable KVM API has been version 12 since Linux 2.6.22 (Documentation/virt/kvm/api.rst).
+constexpr int kStableApiVersion = 12;
+
+struct RequiredCapability {
+  long capability;
+  const char* name;
+};
+constexpr RequiredCapability kRequiredCapabilities[] = {
+    {KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY"},
+    {KVM_CAP_READONLY_MEM, "KVM_CAP_READONLY_MEM"},
+    {KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID"},
+};
+
+} // namespace
+
+Result<System> System::open() {
+  int fd = ::open("/dev/kvm", O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    Error error = Error::from_errno("open", "/dev/kvm");
+    error.kind = ErrorKind::kUnavailable;
+    return fail(std::move(error));
+  }
+  System system{Fd(fd)};
+
+  auto version = KVM_IOCTL(fd, KVM_GET_API_VERSION, 0);
+  if (!version || *version != kStableApiVersion)
+    return fail(Error::unavailable("/dev/kvm", "KVM_GET_API_VERSION is not 12"));
+  for (const auto& required : kRequiredCapabilities) {
+    if (system.check_extension(required.capability) <= 0)
+      return fail(Error::unavailable("/dev/kvm", std::string(required.name) + " is missing"));
+  }
+  // KVM_CAP_NR_MEMSLOTS may be absent on old kernels; 32 was the historical limit.
+  int slots = system.check_extension(KVM_CAP_NR_MEMSLOTS);
+  system.m_max_memory_slots = slots > 0 ? static_cast<uint32_t>(slots) : 32;
+
+  auto mmap_size = KVM_IOCTL(fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+  if (!mmap_size) return fail(mmap_size.error());
+  system.m_vcpu_mmap_size = static_cast<size_t>(*mmap_size);
+  return system;
+}
+
+int System::check_extension(long capability) const {
+  auto result = KVM_IOCTL(m_fd.get(), KVM_CHECK_EXTENSION, capability);
+  return result ? *result : 0;
+}
+
+Result<Vm> System::create_vm() const {
+  int vm_fd = SLOTBOX_TRY(KVM_IOCTL(m_fd.get(), KVM_CREATE_VM, 0));
+  return Vm(Fd(vm_fd), m_vcpu_mmap_size, m_max_memory_slots);
+}
+
+Result<std::vector<kvm_cpuid_entry2>> System::supported_cpuid() const {
+  // Grow the buffer until KVM stops answering E2BIG, as the API documentation asks.
+  for (uint32_t capacity = 64; capacity <= 4096; capacity *= 2) {
+    std::vector<uint8_t> buffer(sizeof(kvm_cpuid2) + capacity * sizeof(kvm_cpuid_entry2));
+    auto* cpuid = reinterpret_cast<kvm_cpuid2*>(buffer.data());
+    cpuid->nent = capacity;
+    auto result = checked_ioctl<kGetSupportedCpuid>(
+        m_fd.get(), "KVM_GET_SUPPORTED_CPUID", reinterpret_cast<CpuidHeader*>(cpuid));
+    if (result) return std::vector<kvm_cpuid_entry2>(cpuid->entries, cpuid->entries + cpuid->nent);
+    if (result.error().code != E2BIG) return fail(result.error());
+  }
+  return fail(Error::from_errno("KVM_GET_SUPPORTED_CPUID", "more than 4096 entries", E2BIG));
+}
+
+} // namespace slotbox::kvm

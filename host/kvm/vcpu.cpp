@@ -1,0 +1,81 @@
+#include "host/kvm/vcpu.h"
+
+#include "host/kvm/ioctl.h"
+
+#include <cstring>
+
+namespace slotbox::kvm {
+
+Result<void> Vcpu::set_cpuid(const std::vector<kvm_cpuid_entry2>& entries) {
+  std::vector<uint8_t> buffer(sizeof(kvm_cpuid2) + entries.size() * sizeof(kvm_cpuid_entry2));
+  auto* cpuid = reinterpret_cast<kvm_cpuid2*>(buffer.data());
+  cpuid->nent = static_cast<uint32_t>(entries.size());
+  std::memcpy(cpuid->entries, entries.data(), entries.size() * sizeof(kvm_cpuid_entry2));
+  SLOTBOX_TRY_VOID(checked_ioctl<kSetCpuid2>(m_fd.get(), "KVM_SET_CPUID2",
+                                             reinterpret_cast<CpuidHeader*>(cpuid)));
+  return {};
+}
+
+Result<VcpuExit> Vcpu::run() {
+  auto result = KVM_IOCTL(m_fd.get(), KVM_RUN, 0);
+  if (!result) {
+    if (result.error().code == EINTR) return InterruptedExit{};
+    return fail(result.error());
+  }
+  return decode();
+}
+
+void Vcpu::request_immediate_exit(bool on) { shared().immediate_exit = on ? 1 : 0; }
+
+VcpuExit Vcpu::decode() const {
+  kvm_run& run = shared();
+  switch (run.exit_reason) {
+  case KVM_EXIT_IO: {
+    auto* data = reinterpret_cast<uint8_t*>(&run) + run.io.data_offset;
+    return IoExit{run.io.port, run.io.size, run.io.direction == KVM_EXIT_IO_OUT, run.io.count,
+                  std::span<uint8_t>(data, size_t{run.io.size} * run.io.count)};
+  }
+  case KVM_EXIT_MMIO:
+    return MmioExit{run.mmio.phys_addr, static_cast<uint8_t>(run.mmio.len),
+                    run.mmio.is_write != 0, std::span<uint8_t>(run.mmio.data, run.mmio.len)};
+  case KVM_EXIT_HLT: return HltExit{};
+  case KVM_EXIT_SHUTDOWN: return ShutdownExit{};
+  case KVM_EXIT_FAIL_ENTRY: return FailEntryExit{run.fail_entry.hardware_entry_failure_reason};
+  case KVM_EXIT_INTERNAL_ERROR: return InternalErrorExit{run.internal.suberror};
+  case KVM_EXIT_INTR: return InterruptedExit{};
+  default: return UnhandledExit{run.exit_reason};
+  }
+}
+
+Result<kvm_regs> Vcpu::registers() const {
+  kvm_regs regs{};
+  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_GET_REGS, &regs));
+  return regs;
+}
+
+Result<kvm_sregs> Vcpu::special_registers() const {
+  kvm_sregs sregs{};
+  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_GET_SREGS, &sregs));
+  return sregs;
+}
+
+const char* exit_reason_name(uint32_t reason) {
+  switch (reason) {
+  case KVM_EXIT_UNKNOWN: return "KVM_EXIT_UNKNOWN";
+  case KVM_EXIT_EXCEPTION: return "KVM_EXIT_EXCEPTION";
+  case KVM_EXIT_IO: return "KVM_EXIT_IO";
+  case KVM_EXIT_HYPERCALL: return "KVM_EXIT_HYPERCALL";
+  case KVM_EXIT_DEBUG: return "KVM_EXIT_DEBUG";
+  case KVM_EXIT_HLT: return "KVM_EXIT_HLT";
+  case KVM_EXIT_MMIO: return "KVM_EXIT_MMIO";
+  case KVM_EXIT_IRQ_WINDOW_OPEN: return "KVM_EXIT_IRQ_WINDOW_OPEN";
+  case KVM_EXIT_SHUTDOWN: return "KVM_EXIT_SHUTDOWN";
+  case KVM_EXIT_FAIL_ENTRY: return "KVM_EXIT_FAIL_ENTRY";
+  case KVM_EXIT_INTR: return "KVM_EXIT_INTR";
+  case KVM_EXIT_INTERNAL_ERROR: return "KVM_EXIT_INTERNAL_ERROR";
+  case KVM_EXIT_SYSTEM_EVENT: return "KVM_EXIT_SYSTEM_EVENT";
+  default: return "KVM_EXIT_?";
+  }
+}
+
+} // namespace slotbox::kvm

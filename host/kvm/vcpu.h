@@ -1,0 +1,38 @@
+// One virtual CPU: its fd, its kvm_run page, and the few register accesses slotbox needs.
+// The host sets no registers: the vCPU starts in the architectural reset state.
+#pragma once
+
+#include "host/base/error.h"
+#include "host/base/fd.h"
+#include "host/base/mapping.h"
+#include "host/kvm/exit.h"
+
+#include <linux/kvm.h>
+
+#include <vector>
+
+namespace slotbox::kvm {
+
+class Vcpu {
+public:
+  Vcpu(Fd fd, Mapping run) : m_fd(std::move(fd)), m_run(std::move(run)) {}
+
+  Result<void> set_cpuid(const std::vector<kvm_cpuid_entry2>& entries);
+  Result<VcpuExit> run();
+  // Makes a KVM_RUN in progress, or the next one, return to userspace at once.
+  void request_immediate_exit(bool on);
+
+  Result<kvm_regs> registers() const;
+  Result<kvm_sregs> special_registers() const;
+
+  int fd() const { return m_fd.get(); }
+
+private:
+  kvm_run& shared() const { return *reinterpret_cast<kvm_run*>(m_run.data()); }
+  VcpuExit decode() const;
+
+  Fd m_fd;
+  Mapping m_run;
+};
+
+} // namespace slotbox::kvm

@@ -1,0 +1,47 @@
+#include "host/kvm/vm.h"
+
+#include "host/base/format.h"
+#include "host/kvm/ioctl.h"
+#include "host/kvm/vcpu.h"
+
+namespace slotbox::kvm {
+namespace {
+
+// QEMU's choice (target/i386/kvm/kvm.c): just below the top-of-4G BIOS, inside the
+// MMIO hole, where no slotbox region lives.
+constexpr uint64_t kIdentityMapAddress = 0xFEFFC000;
+constexpr uint64_t kTssAddress = kIdentityMapAddress + 0x1000;
+
+} // namespace
+
+Result<void> Vm::set_memory_slot(const MemorySlot& slot) {
+  kvm_userspace_memory_region region{};
+  region.slot = slot.id;
+  region.flags = slot.flags;
+  region.guest_phys_addr = slot.gpa;
+  region.memory_size = slot.size;
+  region.userspace_addr = reinterpret_cast<uint64_t>(slot.host);
+  ++m_memory_slot_calls;
+  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_SET_USER_MEMORY_REGION, &region,
+                             "slot " + std::to_string(slot.id) + ", gpa " + hex(slot.gpa) +
+                                 ", size " + hex(slot.size)));
+  return {};
+}
+
+Result<void> Vm::set_real_mode_pages() {
+  uint64_t identity_map = kIdentityMapAddress;
+  if (::ioctl(m_fd.get(), KVM_CHECK_EXTENSION, KVM_CAP_SET_IDENTITY_MAP_ADDR) > 0)
+    SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_SET_IDENTITY_MAP_ADDR, &identity_map));
+  if (::ioctl(m_fd.get(), KVM_CHECK_EXTENSION, KVM_CAP_SET_TSS_ADDR) > 0)
+    SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_SET_TSS_ADDR, kTssAddress));
+  return {};
+}
+
+Result<Vcpu> Vm::create_vcpu(uint32_t id) {
+  int vcpu_fd = SLOTBOX_TRY(KVM_IOCTL(m_fd.get(), KVM_CREATE_VCPU, static_cast<unsigned long>(id)));
+  Fd fd(vcpu_fd);
+  Mapping run = SLOTBOX_TRY(Mapping::of_fd(fd.get(), m_vcpu_mmap_size, "kvm_run"));
+  return Vcpu(std::move(fd), std::move(run));
+}
+
+} // namespace slotbox::kvm

@@ -1,0 +1,19 @@
+// The ROM images built with slotbox, linked into the binary so `slotbox` alone runs them.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace slotbox::loader {
+
+struct EmbeddedImage {
+  std::string_view name;  // "hello", "faults/spin"
+  std::span<const uint8_t> bytes;
+};
+
+// In build order (images/CMakeLists.txt).
+std::span<const EmbeddedImage> embedded_images();
+const EmbeddedImage* find_embedded_image(std::string_view name);
+
+} // namespace slotbox::loader

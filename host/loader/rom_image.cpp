@@ -1,0 +1,64 @@
+#include "host/loader/rom_image.h"
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <sys/stat.h>
+
+namespace slotbox::loader {
+namespace {
+
+// A file that cannot be read is the user's input problem (exit 2), not a host failure.
+Error unreadable(const std::string& path) {
+  Error error = Error::from_errno("image " + path);
+  error.kind = ErrorKind::kBadInput;
+  return error;
+}
+
+Result<Expectation> read_expectation(const std::string& name, std::span<const uint8_t> bytes) {
+  abi::ImageHeader header;
+  std::memcpy(&header, bytes.data(), sizeof header);
+  if (std::memcmp(header.magic, abi::kImageMagic, sizeof header.magic) != 0) return Expectation{};
+  if (header.abi_version != abi::kImageAbiVersion)
+    return fail(Error::bad_input("image " + name, "header ABI version " +
+                                                       std::to_string(header.abi_version) +
+                                                       " is not " +
+                                                       std::to_string(abi::kImageAbiVersion)));
+  if (header.expected_end > abi::ExpectedEnd::kMmioFetch)
+    return fail(Error::bad_input("image " + name, "header declares an unknown expected end " +
+                                                       std::to_string(uint32_t(header.expected_end))));
+  return Expectation{header.expected_end, header.expected_status, header.limit_ms, true};
+}
+
+} // namespace
+
+Result<RomImage> RomImage::from_bytes(std::string name, std::span<const uint8_t> bytes) {
+  if (bytes.empty() || bytes.size() % kSizeUnit != 0)
+    return fail(Error::bad_input("image " + name, "size " + std::to_string(bytes.size()) +
+                                                       " is not a multiple of 64 KiB"));
+  if (bytes.size() > kMaxSize)
+    return fail(Error::bad_input("image " + name, "size " + std::to_string(bytes.size()) +
+                                                       " is larger than 16 MiB"));
+  RomImage image;
+  image.m_expectation = SLOTBOX_TRY(read_expectation(name, bytes));
+  image.m_name = std::move(name);
+  image.m_bytes.assign(bytes.begin(), bytes.end());
+  return image;
+}
+
+Result<RomImage> RomImage::from_file(const std::string& path) {
+  struct stat info{};
+  if (::stat(path.c_str(), &info) != 0) return fail(unreadable(path));
+  if (!S_ISREG(info.st_mode))
+    return fail(Error::bad_input("image " + path, "not a regular file"));
+  if (info.st_size > static_cast<off_t>(kMaxSize))
+    return fail(Error::bad_input("image " + path, "size " + std::to_string(info.st_size) +
+                                                       " is larger than 16 MiB"));
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return fail(unreadable(path));
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(file)), {});
+  if (file.bad()) return fail(unreadable(path));
+  return from_bytes(path, bytes);
+}
+
+} // namespace slotbox::loader

@@ -1,0 +1,40 @@
+// A BIOS ROM image: the bytes mapped just below 4 GiB, and how the image declares its
+// run should end (the abi::ImageHeader at offset 0; absent in foreign ROMs).
+#pragma once
+
+#include "host/base/error.h"
+#include "slotbox/abi.h"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace slotbox::loader {
+
+struct Expectation {
+  abi::ExpectedEnd end = abi::ExpectedEnd::kGuestExit;
+  uint32_t status = abi::kStatusPass;
+  uint32_t limit_ms = 0;  // 0: the --timeout applies
+  bool declared = false;  // the ROM carries a slotbox header
+};
+
+class RomImage {
+public:
+  static constexpr uint64_t kSizeUnit = 64 * 1024;         // QEMU's pc requires it too
+  static constexpr uint64_t kMaxSize = 16 * 1024 * 1024;   // the 16 MiB below 4 GiB
+
+  static Result<RomImage> from_file(const std::string& path);
+  static Result<RomImage> from_bytes(std::string name, std::span<const uint8_t> bytes);
+
+  const std::string& name() const { return m_name; }
+  std::span<const uint8_t> bytes() const { return m_bytes; }
+  const Expectation& expectation() const { return m_expectation; }
+
+private:
+  std::string m_name;
+  std::vector<uint8_t> m_bytes;
+  Expectation m_expectation;
+};
+
+} // namespace slotbox::loader

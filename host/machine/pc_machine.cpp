@@ -1,0 +1,53 @@
+#include "host/machine/pc_machine.h"
+
+#include "slotbox/abi.h"
+
+namespace slotbox::machine {
+
+Result<std::unique_ptr<PcMachine>> PcMachine::create(const kvm::System& kvm,
+                                                     const MachineOptions& options,
+                                                     std::span<const uint8_t> bios) {
+  auto map = SLOTBOX_TRY(PcMemoryMap::create(options.ram_size, bios));
+  kvm::Vm vm = SLOTBOX_TRY(kvm.create_vm());
+  SLOTBOX_TRY_VOID(vm.set_real_mode_pages());
+  std::unique_ptr<PcMachine> machine(new PcMachine(std::move(map), std::move(vm), options.console));
+  machine->attach_devices();
+  SLOTBOX_TRY_VOID(machine->register_memory());
+  SLOTBOX_TRY_VOID(machine->create_vcpu(kvm));
+  return machine;
+}
+
+PcMachine::PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, Serial::Sink console)
+    : m_map(std::move(map)), m_vm(std::move(vm)), m_serial(std::move(console)),
+      m_cmos(m_map->layout()) {}
+
+void PcMachine::attach_devices() {
+  using memory::Region;
+  Region& io = m_map->io_root();
+  io.add_subregion(abi::kSerialPort,
+                   m_map->keep(Region::mmio("serial", Serial::kPortCount, m_serial)));
+  io.add_subregion(abi::kExitPort,
+                   m_map->keep(Region::mmio("isa-debug-exit", DebugExit::kPortCount, m_debug_exit)));
+  io.add_subregion(abi::kCmosIndexPort, m_map->keep(Region::mmio("rtc", Cmos::kPortCount, m_cmos)));
+  m_map->io().begin();
+  m_map->io().commit();
+}
+
+// The tree is complete before the listener attaches, so KVM sees the final map at once:
+// one KVM_SET_USER_MEMORY_REGION per slot and no deletes (QEMU registers low RAM whole
+// first and splits it later; slotbox does not).
+Result<void> PcMachine::register_memory() {
+  m_map->memory().begin();
+  m_map->memory().commit();
+  m_slot_listener = std::make_unique<kvm::SlotListener>(m_vm);
+  m_map->memory().add_listener(*m_slot_listener);
+  return m_slot_listener->status();
+}
+
+Result<void> PcMachine::create_vcpu(const kvm::System& kvm) {
+  m_vcpu = std::make_unique<kvm::Vcpu>(SLOTBOX_TRY(m_vm.create_vcpu(0)));
+  SLOTBOX_TRY_VOID(m_vcpu->set_cpuid(SLOTBOX_TRY(kvm.supported_cpuid())));
+  return {};
+}
+
+} // namespace slotbox::machine

@@ -1,0 +1,66 @@
+#include "host/machine/pc_memory_map.h"
+
+#include <cstring>
+
+namespace slotbox::machine {
+namespace {
+
+// The system root spans the physical-address width slotbox uses (enough for 64 GiB of
+// RAM above 4 GiB); QEMU's is UINT64_MAX, which our Range arithmetic avoids.
+constexpr uint64_t kSystemSize = 1ull << 48;
+constexpr uint64_t kPortSpaceSize = 1ull << 16;
+// The option-ROM area and isa-bios sit over low RAM, as in QEMU (priority 1).
+constexpr int kOverRamPriority = 1;
+// QEMU answers reads where nothing is mapped: all ones for ports (unassigned_io_read),
+// zero for memory (unassigned_mem_read).
+constexpr uint64_t kUnassignedPortRead = ~0ull;
+constexpr uint64_t kUnassignedMemoryRead = 0;
+
+} // namespace
+
+Result<std::unique_ptr<PcMemoryMap>> PcMemoryMap::create(uint64_t ram_size,
+                                                         std::span<const uint8_t> bios) {
+  std::unique_ptr<PcMemoryMap> map(new PcMemoryMap(PcLayout{ram_size, bios.size()}));
+  SLOTBOX_TRY_VOID(map->allocate(bios));
+  map->build_memory_tree();
+  return map;
+}
+
+memory::Region& PcMemoryMap::keep(std::unique_ptr<memory::Region> region) {
+  m_regions.push_back(std::move(region));
+  return *m_regions.back();
+}
+
+Result<void> PcMemoryMap::allocate(std::span<const uint8_t> bios) {
+  m_ram = SLOTBOX_TRY(Mapping::anonymous(m_layout.ram_size, "guest RAM"));
+  m_bios = SLOTBOX_TRY(Mapping::anonymous(bios.size(), "BIOS ROM"));
+  std::memcpy(m_bios.data(), bios.data(), bios.size());
+  m_option_rom = SLOTBOX_TRY(Mapping::anonymous(PcLayout::kOptionRomSize, "option ROM"));
+  return {};
+}
+
+void PcMemoryMap::build_memory_tree() {
+  using memory::Region;
+  const PcLayout& l = m_layout;
+  m_system = &keep(Region::container("system", kSystemSize));
+  Region& ram = keep(Region::ram("pc.ram", l.ram_size, m_ram.data()));
+  Region& bios = keep(Region::rom("pc.bios", l.bios_size, m_bios.data()));
+  Region& option_rom = keep(Region::rom("pc.rom", PcLayout::kOptionRomSize, m_option_rom.data()));
+
+  m_system->add_subregion(0, keep(Region::alias("ram-below-4g", ram, 0, l.low_ram())));
+  if (l.high_ram() > 0)
+    m_system->add_subregion(PcLayout::kFourGiB,
+                            keep(Region::alias("ram-above-4g", ram, l.low_ram(), l.high_ram())));
+  m_system->add_subregion(PcLayout::kOptionRomBase, option_rom, kOverRamPriority);
+  m_system->add_subregion(l.isa_bios_base(),
+                          keep(Region::alias("isa-bios", bios, l.isa_bios_offset(),
+                                             l.isa_bios_size(), /*readonly=*/true)),
+                          kOverRamPriority);
+  m_system->add_subregion(l.bios_base(), bios);
+
+  m_io_root = &keep(Region::container("io", kPortSpaceSize));
+  m_memory = std::make_unique<memory::AddressSpace>("memory", *m_system, kUnassignedMemoryRead);
+  m_io = std::make_unique<memory::AddressSpace>("I/O", *m_io_root, kUnassignedPortRead);
+}
+
+} // namespace slotbox::machine

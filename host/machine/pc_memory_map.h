@@ -1,0 +1,49 @@
+// The guest-physical and port address spaces of QEMU's `-M pc -nodefaults`, built as a
+// region tree (DESIGN.md §3): RAM split around the MMIO hole by two aliases, the option-ROM
+// area, the BIOS under 4 GiB and its isa-bios alias under 1 MiB. Owns the host memory
+// behind them. Knows nothing about KVM, so `mtree` can show it without /dev/kvm.
+#pragma once
+
+#include "host/base/error.h"
+#include "host/base/mapping.h"
+#include "host/machine/pc_layout.h"
+#include "host/memory/address_space.h"
+#include "host/memory/region.h"
+
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace slotbox::machine {
+
+class PcMemoryMap {
+public:
+  static Result<std::unique_ptr<PcMemoryMap>> create(uint64_t ram_size,
+                                                     std::span<const uint8_t> bios);
+
+  const PcLayout& layout() const { return m_layout; }
+  memory::AddressSpace& memory() { return *m_memory; }
+  memory::AddressSpace& io() { return *m_io; }
+  memory::Region& io_root() { return *m_io_root; }
+  const memory::Region& system_root() const { return *m_system; }
+
+  // Regions live as long as the map; devices attach their port regions through this.
+  memory::Region& keep(std::unique_ptr<memory::Region> region);
+
+private:
+  PcMemoryMap(const PcLayout& layout) : m_layout(layout) {}
+  Result<void> allocate(std::span<const uint8_t> bios);
+  void build_memory_tree();
+
+  PcLayout m_layout;
+  Mapping m_ram;
+  Mapping m_bios;
+  Mapping m_option_rom;
+  std::vector<std::unique_ptr<memory::Region>> m_regions;
+  memory::Region* m_system = nullptr;
+  memory::Region* m_io_root = nullptr;
+  std::unique_ptr<memory::AddressSpace> m_memory;
+  std::unique_ptr<memory::AddressSpace> m_io;
+};
+
+} // namespace slotbox::machine

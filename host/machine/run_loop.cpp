@@ -1,0 +1,121 @@
+#include "host/machine/run_loop.h"
+
+#include "host/base/format.h"
+#include "host/machine/watchdog.h"
+
+#include <cstring>
+#include <optional>
+#include <variant>
+
+namespace slotbox::machine {
+namespace {
+
+uint64_t load(std::span<const uint8_t> bytes) {
+  uint64_t value = 0;
+  std::memcpy(&value, bytes.data(), bytes.size()); // x86 guests are little-endian, as is the host
+  return value;
+}
+
+void store(std::span<uint8_t> bytes, uint64_t value) {
+  std::memcpy(bytes.data(), &value, bytes.size());
+}
+
+class ExitDispatcher {
+public:
+  explicit ExitDispatcher(PcMachine& machine) : m_machine(machine) {}
+
+  // Returns the end of the run, or nothing to keep running.
+  std::optional<RunEnd> operator()(const kvm::IoExit& exit) {
+    memory::AddressSpace& io = m_machine.map().io();
+    for (uint32_t i = 0; i < exit.count; ++i) {
+      auto element = exit.data.subspan(size_t{i} * exit.size, exit.size);
+      if (exit.is_write)
+        io.write(exit.port, exit.size, load(element));
+      else
+        store(element, io.read(exit.port, exit.size));
+    }
+    if (auto status = m_machine.debug_exit().status())
+      return RunEnd{EndKind::kGuestExit, *status, "status " + std::to_string(*status)};
+    return std::nullopt;
+  }
+  std::optional<RunEnd> operator()(const kvm::MmioExit& exit) {
+    memory::AddressSpace& memory = m_machine.map().memory();
+    if (exit.is_write)
+      memory.write(exit.gpa, exit.size, load(exit.data));
+    else
+      store(exit.data, memory.read(exit.gpa, exit.size));
+    return std::nullopt;
+  }
+  std::optional<RunEnd> operator()(const kvm::HltExit&) {
+    return ended(EndKind::kHalt, "KVM_EXIT_HLT (halted with interrupts off)");
+  }
+  std::optional<RunEnd> operator()(const kvm::ShutdownExit&) {
+    return ended(EndKind::kTripleFault, "KVM_EXIT_SHUTDOWN (triple fault)");
+  }
+  std::optional<RunEnd> operator()(const kvm::FailEntryExit& exit) {
+    return ended(EndKind::kFailEntry,
+                 "KVM_EXIT_FAIL_ENTRY (hardware reason " + hex(exit.hardware_reason) + ")");
+  }
+  std::optional<RunEnd> operator()(const kvm::InternalErrorExit& exit) {
+    return ended(EndKind::kInternalError, "KVM_EXIT_INTERNAL_ERROR (" +
+                                              internal_error_name(exit.suberror) + ")");
+  }
+  std::optional<RunEnd> operator()(const kvm::InterruptedExit&) { return std::nullopt; }
+  RunEnd timed_out(std::chrono::milliseconds limit) const {
+    return ended(EndKind::kTimeout, "no end within " + std::to_string(limit.count()) + " ms");
+  }
+  std::optional<RunEnd> operator()(const kvm::UnhandledExit& exit) {
+    return ended(EndKind::kUnexpectedExit,
+                 std::string(kvm::exit_reason_name(exit.reason)) + " (" +
+                     std::to_string(exit.reason) + ")");
+  }
+
+private:
+  static std::string internal_error_name(uint32_t suberror) {
+    switch (suberror) {
+    case KVM_INTERNAL_ERROR_EMULATION: return "emulation failure";
+    case KVM_INTERNAL_ERROR_SIMUL_EX: return "exception while delivering an exception";
+    case KVM_INTERNAL_ERROR_DELIVERY_EV: return "event delivery failed";
+    default: return "suberror " + std::to_string(suberror);
+    }
+  }
+
+  RunEnd ended(EndKind kind, std::string what) const {
+    return RunEnd{kind, 0, what + where()};
+  }
+
+  // " at rip 0x..." for messages about a guest that stopped.
+  std::string where() const {
+    auto regs = m_machine.vcpu().registers();
+    return regs ? " at rip " + hex(regs->rip) : std::string();
+  }
+
+  PcMachine& m_machine;
+};
+
+} // namespace
+
+Result<RunEnd> run_until_end(PcMachine& machine, std::chrono::milliseconds limit) {
+  auto started = std::chrono::steady_clock::now();
+  ExitDispatcher dispatch(machine);
+  std::optional<RunEnd> end;
+  uint64_t exits = 0;
+  {
+    Watchdog watchdog(machine.vcpu(), limit);
+    while (!end) {
+      kvm::VcpuExit exit = SLOTBOX_TRY(machine.vcpu().run());
+      ++exits;
+      if (watchdog.fired()) {
+        end = dispatch.timed_out(limit);
+        break;
+      }
+      end = std::visit(dispatch, exit);
+    }
+  }
+  end->elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - started);
+  end->exits = exits;
+  return *end;
+}
+
+} // namespace slotbox::machine

@@ -1,0 +1,102 @@
+#include "host/memory/address_space.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace slotbox::memory {
+namespace {
+
+bool contains(const std::vector<FlatRange>& sorted, const FlatRange& range) {
+  auto found = std::lower_bound(sorted.begin(), sorted.end(), range.range.start,
+                                [](const FlatRange& r, uint64_t start) { return r.range.start < start; });
+  return found != sorted.end() && *found == range;
+}
+
+uint64_t truncated(uint64_t value, unsigned size) {
+  return size >= 8 ? value : value & ((uint64_t{1} << (size * 8)) - 1);
+}
+
+} // namespace
+
+AddressSpace::AddressSpace(std::string name, Region& root, uint64_t unassigned_read)
+    : m_name(std::move(name)), m_root(root), m_unassigned_read(unassigned_read),
+      m_view(FlatView::render(root)) {}
+
+void AddressSpace::add_listener(Listener& listener) {
+  m_listeners.push_back(&listener);
+  listener.begin();
+  for (const FlatRange& range : m_view.ranges()) listener.region_add(range);
+  listener.commit();
+}
+
+void AddressSpace::begin() { ++m_depth; }
+
+void AddressSpace::commit() {
+  if (--m_depth > 0) return;
+  m_depth = 0;
+  FlatView old_view = std::move(m_view);
+  m_view = FlatView::render(m_root);
+  notify(old_view);
+}
+
+// Deletions first, so a slot id or gpa freed by this commit can be reused by its additions.
+void AddressSpace::notify(const FlatView& old_view) {
+  const auto& before = old_view.ranges();
+  const auto& after = m_view.ranges();
+  for (Listener* listener : m_listeners) {
+    listener->begin();
+    for (const FlatRange& range : before)
+      if (!contains(after, range)) listener->region_del(range);
+    for (const FlatRange& range : after)
+      if (!contains(before, range)) listener->region_add(range);
+    listener->commit();
+  }
+}
+
+const FlatView& AddressSpace::view() const { return m_view; }
+const AccessCounters& AddressSpace::counters() const { return m_counters; }
+
+uint64_t AddressSpace::read(uint64_t address, unsigned size) {
+  const FlatRange* range = m_view.find(address);
+  if (range && range->range.end() - address >= size) return read_range(*range, address, size);
+  if (!range && (size == 1 || !m_view.find(address + size - 1))) {
+    ++m_counters.unassigned_reads;
+    return truncated(m_unassigned_read, size);
+  }
+  // The access straddles two ranges: assemble it byte by byte, little-endian.
+  uint64_t value = 0;
+  for (unsigned i = 0; i < size; ++i) value |= read(address + i, 1) << (8 * i);
+  return value;
+}
+
+void AddressSpace::write(uint64_t address, unsigned size, uint64_t value) {
+  const FlatRange* range = m_view.find(address);
+  if (range && range->range.end() - address >= size) return write_range(*range, address, size, value);
+  if (!range && (size == 1 || !m_view.find(address + size - 1))) {
+    ++m_counters.unassigned_writes;
+    return;
+  }
+  for (unsigned i = 0; i < size; ++i) write(address + i, 1, (value >> (8 * i)) & 0xFF);
+}
+
+uint64_t AddressSpace::read_range(const FlatRange& range, uint64_t address, unsigned size) {
+  uint64_t offset = range.offset + (address - range.range.start);
+  if (range.region->kind() == RegionKind::kMmio) return range.region->handler()->read(offset, size);
+  uint64_t value = 0;
+  std::memcpy(&value, range.region->host() + offset, size);
+  return value;
+}
+
+void AddressSpace::write_range(const FlatRange& range, uint64_t address, unsigned size,
+                               uint64_t value) {
+  uint64_t offset = range.offset + (address - range.range.start);
+  if (range.region->kind() == RegionKind::kMmio)
+    return range.region->handler()->write(offset, size, truncated(value, size));
+  if (range.readonly) {
+    ++m_counters.rom_writes_dropped;
+    return;
+  }
+  std::memcpy(range.region->host() + offset, &value, size);
+}
+
+} // namespace slotbox::memory

@@ -1,0 +1,37 @@
+// The rendered form of a region tree: sorted, non-overlapping ranges, each naming the
+// terminal region (RAM, ROM or MMIO) that answers there and the offset into it.
+#pragma once
+
+#include "host/memory/range.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace slotbox::memory {
+
+class Region;
+
+struct FlatRange {
+  Range range;             // in the address space
+  Region* region;          // terminal region: kRam, kRom or kMmio
+  uint64_t offset;         // of range.start within region
+  bool readonly;           // ROM, or reached through a read-only alias
+  bool dirty_logging;      // reserved for issue 3; false for now
+  friend bool operator==(const FlatRange&, const FlatRange&) = default;
+};
+
+class FlatView {
+public:
+  // Render a tree; adjacent ranges of the same region with contiguous offsets and equal
+  // flags are merged.
+  static FlatView render(const Region& root);
+
+  const std::vector<FlatRange>& ranges() const;
+  // The range containing address, or nullptr where nothing is mapped.
+  const FlatRange* find(uint64_t address) const;
+
+private:
+  std::vector<FlatRange> m_ranges;
+};
+
+} // namespace slotbox::memory

@@ -1,0 +1,75 @@
+"""Runs one ROM on slotbox and under QEMU (-M pc -nodefaults, isa-debug-exit) and checks
+that both report the same checks with the same outcomes and end the same way.
+QEMU is the reference for PC semantics: a check that passes on one and fails on the
+other is a bug in one of them. Checks skipped on either side (host-assisted ones under
+QEMU) are not compared.
+
+usage: qemu_differential.py SLOTBOX ROM
+"""
+import re
+import subprocess
+import sys
+
+from support import checks, fail, qemu_command, run, skip_without_kvm
+
+QEMU_TIMEOUT_SECONDS = 20
+
+
+def text_of(data):
+    """TimeoutExpired carries bytes even when the run asked for text."""
+    return data.decode(errors="replace") if isinstance(data, bytes) else (data or "")
+
+
+def slotbox_end(output):
+    """The end kind slotbox reported on its per-image line: 'guest exit', 'timeout', ..."""
+    match = re.search(r"^-- .*?: \w+ \(([a-z ]+):", output, re.M)
+    return match.group(1) if match else None
+
+
+def qemu_run(rom, expected_end):
+    """QEMU's output and its end: ('guest exit', status) or ('timeout', None)."""
+    limit = QEMU_TIMEOUT_SECONDS
+    if expected_end == "timeout":
+        limit = 2  # the image declared it never ends; give QEMU a short while to show it
+    try:
+        result = run(qemu_command(rom) + ["-no-reboot"], timeout=limit)
+    except subprocess.TimeoutExpired as expired:
+        return text_of(expired.stdout), ("timeout", None)
+    if result.returncode % 2 == 1:  # isa-debug-exit: (status << 1) | 1
+        return result.stdout, ("guest exit", result.returncode >> 1)
+    if result.returncode == 0:  # -no-reboot: a triple fault shuts QEMU down cleanly
+        return result.stdout, ("triple fault", None)
+    fail(f"QEMU failed with exit code {result.returncode}: {result.stderr.strip()}")
+
+
+def main():
+    slotbox, rom = sys.argv[1], sys.argv[2]
+    skip_without_kvm()
+    ours = run([slotbox, "run", rom], timeout=60)
+    our_end = slotbox_end(ours.stdout)
+    if our_end is None:
+        fail(f"slotbox printed no end line (exit {ours.returncode}):\n{ours.stdout}{ours.stderr}")
+    qemu_output, (qemu_end, qemu_status) = qemu_run(rom, our_end)
+
+    print(f"slotbox: exit {ours.returncode}, end '{our_end}'; QEMU: end '{qemu_end}', status {qemu_status}")
+    if our_end != qemu_end:
+        fail(f"ends differ: slotbox '{our_end}', QEMU '{qemu_end}'")
+    if qemu_end == "guest exit" and qemu_status != (0 if ours.returncode == 0 else 1):
+        fail(f"QEMU's guest status {qemu_status} disagrees with slotbox's exit code {ours.returncode}")
+
+    our_checks, qemu_checks = checks(ours.stdout), checks(qemu_output)
+    if len(our_checks) != len(qemu_checks):
+        fail(f"slotbox reported {len(our_checks)} checks, QEMU {len(qemu_checks)}\n"
+             f"--- slotbox\n{ours.stdout}--- QEMU\n{qemu_output}")
+    compared = 0
+    for (number, ours_outcome, name), (_, qemu_outcome, qemu_name) in zip(our_checks, qemu_checks):
+        if "skip" in (ours_outcome, qemu_outcome):
+            continue
+        compared += 1
+        if ours_outcome != qemu_outcome:
+            fail(f"check {number} '{name}': slotbox {ours_outcome}, QEMU {qemu_outcome} ('{qemu_name}')")
+    print(f"{compared} checks agree ({len(our_checks) - compared} skipped on one side)")
+
+
+if __name__ == "__main__":
+    main()

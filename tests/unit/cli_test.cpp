@@ -1,0 +1,48 @@
+// Command-line pieces that need no KVM: sizes and TAP tallies.
+#include "host/cli/size_option.h"
+#include "host/cli/tap_tally.h"
+
+#include <doctest/doctest.h>
+
+using namespace slotbox::cli;
+
+TEST_CASE("sizes parse like QEMU's -m, with units") {
+  CHECK(*parse_size("--ram", "512") == 512ull << 20);
+  CHECK(*parse_size("--ram", "512M") == 512ull << 20);
+  CHECK(*parse_size("--ram", "4G") == 4ull << 30);
+  CHECK(*parse_size("--ram", "6GiB") == 6ull << 30);
+  CHECK(*parse_size("--ram", "65536k") == 64ull << 20);
+  CHECK(*parse_size("--ram", "1T") == 1ull << 40);
+}
+
+TEST_CASE("bad sizes name the option and the reason") {
+  SUBCASE("unknown unit") {
+    auto size = parse_size("--ram", "12Q");
+    REQUIRE(!size);
+    CHECK(size.error().message() == "--ram 12Q: unknown unit 'Q' (use K, M, G or T)");
+  }
+  SUBCASE("not a number") { CHECK(!parse_size("--ram", "lots")); }
+  SUBCASE("empty") { CHECK(!parse_size("--ram", "")); }
+  SUBCASE("overflow") { CHECK(!parse_size("--ram", "99999999999T")); }
+  SUBCASE("trailing junk") { CHECK(!parse_size("--ram", "4Gx")); }
+}
+
+TEST_CASE("sizes are described in the largest exact unit") {
+  CHECK(describe_size(4ull << 30) == "4 GiB");
+  CHECK(describe_size(512ull << 20) == "512 MiB");
+  CHECK(describe_size(70000) == "70000 bytes");
+  CHECK(describe_size(0) == "0 bytes");
+}
+
+TEST_CASE("TAP lines are tallied as passed, failed and skipped") {
+  CheckCounts counts;
+  tally_line("ok 1 - long mode", counts);
+  tally_line("not ok 2 - cmos # layout.cpp:12 expected 640", counts);
+  tally_line("ok 3 - high RAM # SKIP no RAM above 4 GiB", counts);
+  tally_line("# hello: 1 passed, 1 failed, 1 skipped", counts);
+  tally_line("1..3", counts);
+  tally_line("okay then", counts);
+  CHECK(counts.passed == 1);
+  CHECK(counts.failed == 1);
+  CHECK(counts.skipped == 1);
+}
