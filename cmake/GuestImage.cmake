@@ -1,0 +1,47 @@
+# Building guest ROM images. The guest is compiled by the same g++ as the host but
+# freestanding: no libc, no exceptions, no red zone (traps push onto the interrupted
+# stack) and no SSE registers (the kernel never enables them).
+set(SLOTBOX_GUEST_CXX_FLAGS
+  -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit
+  -fno-asynchronous-unwind-tables -fno-stack-protector -fno-pie -mno-red-zone
+  -mgeneral-regs-only -mcmodel=small
+  # keeps g++ from turning the loops in memcpy() & co. into calls to themselves
+  -fno-tree-loop-distribute-patterns
+  -Wall -Wextra -Werror)
+set(SLOTBOX_DEFAULT_ROM_SIZE 0x40000)  # 256 KiB, like SeaBIOS's bios-256k.bin
+
+# slotbox_add_image(NAME SOURCES... [ROM_SIZE bytes])
+# Builds ${CMAKE_BINARY_DIR}/images/NAME.rom from the image's sources, the guest runtime
+# and the boot stub, makes target image_NAME (slashes become underscores) and registers
+# the ROM for embedding in the slotbox binary. NAME may hold a slash: faults/spin.
+function(slotbox_add_image name)
+  cmake_parse_arguments(PARSE_ARGV 1 image "" "ROM_SIZE" "")
+  if(NOT image_ROM_SIZE)
+    set(image_ROM_SIZE ${SLOTBOX_DEFAULT_ROM_SIZE})
+  endif()
+  string(REPLACE "/" "_" target_suffix "${name}")
+  set(elf_target image_${target_suffix}_elf)
+  set(rom ${CMAKE_BINARY_DIR}/images/${name}.rom)
+
+  add_executable(${elf_target} ${image_UNPARSED_ARGUMENTS})
+  target_link_libraries(${elf_target} PRIVATE slotbox_guest_runtime)
+  target_compile_options(${elf_target} PRIVATE ${SLOTBOX_GUEST_CXX_FLAGS})
+  target_link_options(${elf_target} PRIVATE
+    -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
+    -Wl,--defsym=ROM_SIZE=${image_ROM_SIZE} -T ${PROJECT_SOURCE_DIR}/linker/rom.ld)
+  set_target_properties(${elf_target} PROPERTIES
+    OUTPUT_NAME ${target_suffix}.elf
+    RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/images/elf
+    LINK_DEPENDS ${PROJECT_SOURCE_DIR}/linker/rom.ld)
+
+  add_custom_command(OUTPUT ${rom}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/images
+    COMMAND ${CMAKE_OBJCOPY} -O binary $<TARGET_FILE:${elf_target}> ${rom}
+    DEPENDS ${elf_target}
+    COMMENT "ROM image ${name}")
+  add_custom_target(image_${target_suffix} ALL DEPENDS ${rom})
+
+  set_property(GLOBAL APPEND PROPERTY SLOTBOX_IMAGE_NAMES ${name})
+  set_property(GLOBAL APPEND PROPERTY SLOTBOX_IMAGE_ROMS ${rom})
+  set_property(GLOBAL APPEND PROPERTY SLOTBOX_IMAGE_TARGETS image_${target_suffix})
+endfunction()

@@ -1,0 +1,163 @@
+; Protected mode -> long mode, then copy the payload to RAM and call the C++ kernel.
+; Runs in place from the ROM. On PVM every instruction here is emulated (about 1 us
+; each), so the page-table loops are kept short: 1 GiB pages where the CPU has them.
+%include "layout.inc"
+
+extern __payload_load, __payload_start, __payload_end, __bss_start, __bss_end
+extern kernel_main
+
+CMOS_INDEX      equ 0x70
+CMOS_DATA       equ 0x71
+CMOS_ABOVE_4G   equ 0x5B            ; 3 bytes, 64 KiB units (QEMU's pc_cmos_init)
+UNITS_PER_GIB   equ 16384           ; 64 KiB units in 1 GiB
+
+; Paging structures (SDM vol. 3A 4.5)
+PTE_PRESENT     equ 1 << 0
+PTE_WRITABLE    equ 1 << 1
+PTE_USER        equ 1 << 2          ; checks run at CPL3 on these same mappings
+PTE_LARGE       equ 1 << 7          ; 2 MiB in a PD entry, 1 GiB in a PDPT entry
+TABLE_FLAGS     equ PTE_PRESENT | PTE_WRITABLE | PTE_USER
+LEAF_FLAGS      equ TABLE_FLAGS | PTE_LARGE
+
+CR0_PE          equ 1 << 0
+CR0_PG          equ 1 << 31
+CR4_PAE         equ 1 << 5
+MSR_EFER        equ 0xC0000080
+EFER_LME        equ 1 << 8
+CPUID_EXT_FEATURES equ 0x80000001
+CPUID_PDPE1GB   equ 1 << 26         ; EDX of 0x80000001: 1 GiB pages
+
+bits 32
+section .boot32 progbits alloc exec align=16
+global protected_mode_entry
+protected_mode_entry:
+    mov ax, BOOT_DATA
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    mov fs, ax
+    mov gs, ax
+    mov esp, BOOT_STACK_TOP         ; at reset ESP is 0: the first push would hit the ROM
+
+    call gib_to_map                 ; ebx = GiB of guest-physical space to identity-map
+    call build_page_tables
+
+    mov eax, cr4
+    or eax, CR4_PAE
+    mov cr4, eax
+    mov eax, PML4_BASE
+    mov cr3, eax
+    mov ecx, MSR_EFER
+    rdmsr
+    or eax, EFER_LME
+    wrmsr
+    ; PE and PG together, straight into long mode: on PVM, 32-bit PAE paging on its own
+    ; raised #GP at CR0.PG (DESIGN.md section 7).
+    mov eax, cr0
+    or eax, CR0_PG | CR0_PE
+    mov cr0, eax
+    jmp BOOT_CODE64:long_mode_entry
+
+; ebx = 4 + (RAM above 4 GiB from the CMOS, rounded up to whole GiB)
+gib_to_map:
+    xor ebx, ebx
+    mov ecx, 3
+.next_byte:                         ; bytes 0x5D, 0x5C, 0x5B, most significant first
+    lea eax, [ecx + CMOS_ABOVE_4G - 1]
+    out CMOS_INDEX, al
+    in al, CMOS_DATA
+    shl ebx, 8
+    mov bl, al
+    loop .next_byte
+    add ebx, UNITS_PER_GIB - 1
+    shr ebx, 14
+    add ebx, LOW_GIB_MAPPED
+    ret
+
+; PML4[0] -> PDPT; PDPT[i] maps GiB i, as one 1 GiB page or through a 2 MiB page directory.
+build_page_tables:
+    mov edi, PML4_BASE              ; zero the PML4 and the PDPT
+    mov ecx, 2 * 1024
+    xor eax, eax
+    rep stosd
+    mov dword [PML4_BASE], PDPT_BASE | TABLE_FLAGS
+
+    push ebx                        ; cpuid overwrites ebx
+    mov eax, CPUID_EXT_FEATURES
+    cpuid
+    pop ebx
+    test edx, CPUID_PDPE1GB
+    jz .two_mib_pages
+
+    xor ecx, ecx                    ; 1 GiB leaves: PDPT[i] = i GiB
+.gib_leaf:
+    mov eax, ecx
+    shl eax, 30
+    or eax, LEAF_FLAGS
+    mov edx, ecx
+    shr edx, 2
+    mov [PDPT_BASE + ecx * 8], eax
+    mov [PDPT_BASE + ecx * 8 + 4], edx
+    inc ecx
+    cmp ecx, ebx
+    jb .gib_leaf
+    ret
+
+.two_mib_pages:
+    xor ecx, ecx                    ; PDPT[i] = page directory i
+.directory:
+    mov eax, ecx
+    shl eax, 12
+    add eax, PD_BASE | TABLE_FLAGS
+    mov [PDPT_BASE + ecx * 8], eax
+    inc ecx
+    cmp ecx, ebx
+    jb .directory
+    mov ecx, ebx                    ; 512 entries per directory, each 2 MiB further on
+    shl ecx, 9
+    mov edi, PD_BASE
+    mov eax, LEAF_FLAGS
+    xor edx, edx
+.two_mib_leaf:
+    mov [edi], eax
+    mov [edi + 4], edx
+    add edi, 8
+    add eax, 1 << 21
+    adc edx, 0
+    loop .two_mib_leaf
+    ret
+
+bits 64
+long_mode_entry:
+    mov ax, BOOT_DATA
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    ; The payload is linked to run from RAM: copy it out of the ROM, zero its .bss.
+    mov rsi, __payload_load
+    mov rdi, __payload_start
+    mov rcx, __payload_end
+    sub rcx, rdi
+    shr rcx, 3
+    rep movsq
+    mov rdi, __bss_start
+    mov rcx, __bss_end
+    sub rcx, rdi
+    shr rcx, 3
+    xor eax, eax
+    rep stosq
+    mov rsp, kernel_stack_top
+    mov rax, kernel_main
+    call rax
+.halt:
+    hlt
+    jmp .halt
+
+; The kernel stack: the boot stub's, then every trap's from CPL3 (TSS.RSP0).
+KERNEL_STACK_SIZE equ 16 * 1024
+section .bss nobits alloc write align=16
+global kernel_stack_top
+    resb KERNEL_STACK_SIZE
+kernel_stack_top:
+
+section .note.GNU-stack noalloc noexec nowrite progbits

@@ -1,0 +1,10 @@
+// Everything an image uses.
+#pragma once
+
+#include "slotbox/abi.h"
+#include "slotbox/check.h"
+#include "slotbox/cmos.h"
+#include "slotbox/console.h"
+#include "slotbox/image.h"
+#include "slotbox/io.h"
+#include "slotbox/kernel_call.h"

@@ -1,0 +1,35 @@
+// Privileged services for checks running at CPL3. A call is a `ud2` with the operation in
+// rax and the argument in rdi; the kernel's #UD handler performs it, puts the result in
+// rax and skips the ud2. Not `int n` or `syscall`: on PVM, `int n` from CPL3 triple-faults
+// and `syscall` cannot return (DESIGN.md section 7); an exception trap works everywhere.
+#pragma once
+
+#include <stdint.h>
+
+namespace slotbox::guest {
+
+enum class KernelOp : uint64_t {
+  kReadCr0 = 1,
+  kReadCr2 = 2,
+  kReadCr3 = 3,
+  kReadCr4 = 4,
+  kReadMsr = 5,   // rdi = MSR index
+  kInvlpg = 6,    // rdi = linear address
+  kReadCs = 7,    // the kernel's own CS, to compare with the caller's
+};
+
+inline uint64_t kernel_call(KernelOp op, uint64_t argument = 0) {
+  uint64_t result;
+  asm volatile("ud2" : "=a"(result) : "a"(op), "D"(argument) : "memory");
+  return result;
+}
+
+// Architectural bits the checks look at (SDM vol. 3A 2.5 and 2.2.1).
+inline constexpr uint64_t kCr0ProtectedMode = 1ull << 0;
+inline constexpr uint64_t kCr0Paging = 1ull << 31;
+inline constexpr uint64_t kCr4Pae = 1ull << 5;
+inline constexpr uint32_t kMsrEfer = 0xC0000080;
+inline constexpr uint64_t kEferLongModeEnable = 1ull << 8;
+inline constexpr uint64_t kEferLongModeActive = 1ull << 10;
+
+} // namespace slotbox::guest

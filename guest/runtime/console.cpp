@@ -1,0 +1,160 @@
+#include "slotbox/console.h"
+
+#include "slotbox/abi.h"
+#include "slotbox/io.h"
+
+#include <stdint.h>
+
+namespace slotbox::guest {
+namespace {
+
+constexpr uint8_t kTransmitterEmpty = 0x20;  // LSR.THRE (16550)
+
+// Where formatted characters go: the serial port, or a bounded buffer.
+struct Sink {
+  char* buffer = nullptr;  // nullptr: the console
+  size_t capacity = 0;
+  size_t length = 0;
+
+  void put(char c) {
+    if (!buffer) {
+      put_char(c);
+    } else if (length + 1 < capacity) {
+      buffer[length] = c;
+    }
+    ++length;
+  }
+  void pad(char c, int count) {
+    for (int i = 0; i < count; ++i) put(c);
+  }
+};
+
+struct Spec {
+  bool left = false;
+  bool zero = false;
+  int width = 0;
+  int longs = 0;  // 0: int, 1: long, 2: long long; size_t counts as long
+};
+
+void put_text(Sink& sink, const char* text, size_t length, const Spec& spec) {
+  int padding = spec.width > static_cast<int>(length) ? spec.width - static_cast<int>(length) : 0;
+  if (!spec.left) sink.pad(spec.zero ? '0' : ' ', padding);
+  for (size_t i = 0; i < length; ++i) sink.put(text[i]);
+  if (spec.left) sink.pad(' ', padding);
+}
+
+void put_number(Sink& sink, uint64_t value, bool negative, unsigned base, bool upper, const Spec& spec) {
+  char digits[24];
+  size_t length = 0;
+  const char* symbols = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+  do {
+    digits[sizeof digits - 1 - length++] = symbols[value % base];
+    value /= base;
+  } while (value);
+  if (negative) digits[sizeof digits - 1 - length++] = '-';
+  put_text(sink, digits + sizeof digits - length, length, spec);
+}
+
+uint64_t take_unsigned(va_list& arguments, int longs) {
+  if (longs == 0) return va_arg(arguments, unsigned);
+  return va_arg(arguments, unsigned long long);
+}
+
+int64_t take_signed(va_list& arguments, int longs) {
+  if (longs == 0) return va_arg(arguments, int);
+  return va_arg(arguments, long long);
+}
+
+void format(Sink& sink, const char* format, va_list incoming) {
+  // A va_list parameter has decayed to a pointer; a local copy can be passed by reference.
+  va_list arguments;
+  va_copy(arguments, incoming);
+  for (const char* p = format; *p; ++p) {
+    if (*p != '%') {
+      sink.put(*p);
+      continue;
+    }
+    Spec spec;
+    ++p;
+    for (;; ++p) {
+      if (*p == '-') spec.left = true;
+      else if (*p == '0') spec.zero = true;
+      else break;
+    }
+    while (*p >= '0' && *p <= '9') spec.width = spec.width * 10 + (*p++ - '0');
+    while (*p == 'l' || *p == 'z') {
+      ++spec.longs;
+      ++p;
+    }
+    switch (*p) {
+    case 'd':
+    case 'i': {
+      int64_t value = take_signed(arguments, spec.longs);
+      put_number(sink, value < 0 ? -static_cast<uint64_t>(value) : value, value < 0, 10, false, spec);
+      break;
+    }
+    case 'u': put_number(sink, take_unsigned(arguments, spec.longs), false, 10, false, spec); break;
+    case 'x': put_number(sink, take_unsigned(arguments, spec.longs), false, 16, false, spec); break;
+    case 'X': put_number(sink, take_unsigned(arguments, spec.longs), false, 16, true, spec); break;
+    case 'p':
+      sink.put('0');
+      sink.put('x');
+      put_number(sink, reinterpret_cast<uint64_t>(va_arg(arguments, void*)), false, 16, false, spec);
+      break;
+    case 'c': {
+      char c = static_cast<char>(va_arg(arguments, int));
+      put_text(sink, &c, 1, spec);
+      break;
+    }
+    case 's': {
+      const char* text = va_arg(arguments, const char*);
+      if (!text) text = "(null)";
+      size_t length = 0;
+      while (text[length]) ++length;
+      put_text(sink, text, length, spec);
+      break;
+    }
+    case '%': sink.put('%'); break;
+    case '\0': va_end(arguments); return;
+    default: sink.put('%'); sink.put(*p); break;
+    }
+  }
+  va_end(arguments);
+}
+
+} // namespace
+
+void put_char(char c) {
+  while (!(inb(abi::kSerialLineStatusPort) & kTransmitterEmpty)) {
+  }
+  outb(abi::kSerialPort, static_cast<uint8_t>(c));
+}
+
+void vprint(const char* text, va_list arguments) {
+  Sink sink;
+  format(sink, text, arguments);
+}
+
+void print(const char* text, ...) {
+  va_list arguments;
+  va_start(arguments, text);
+  vprint(text, arguments);
+  va_end(arguments);
+}
+
+size_t vformat_to(char* buffer, size_t size, const char* text, va_list arguments) {
+  Sink sink{buffer, size, 0};
+  format(sink, text, arguments);
+  if (size) buffer[sink.length < size ? sink.length : size - 1] = '\0';
+  return sink.length;
+}
+
+size_t format_to(char* buffer, size_t size, const char* text, ...) {
+  va_list arguments;
+  va_start(arguments, text);
+  size_t length = vformat_to(buffer, size, text, arguments);
+  va_end(arguments);
+  return length;
+}
+
+} // namespace slotbox::guest

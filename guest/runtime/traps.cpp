@@ -1,0 +1,81 @@
+// Every exception lands here. A `ud2` from CPL3 is a kernel call (kernel_call.h); any
+// other exception is a bug in the image: report it as a TAP bail-out and fail the run.
+#include "kernel.h"
+#include "slotbox/abi.h"
+#include "slotbox/console.h"
+#include "slotbox/io.h"
+#include "slotbox/kernel_call.h"
+
+namespace slotbox::guest {
+namespace {
+
+constexpr uint64_t kInvalidOpcode = 6;
+constexpr uint8_t kUd2[2] = {0x0F, 0x0B};
+
+const char* const kExceptionNames[32] = {
+    "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO", "#TS", "#NP",
+    "#SS", "#GP", "#PF", "15",  "#MF", "#AC", "#MC", "#XM", "#VE", "#CP", "22",  "23",
+    "24",  "25",  "26",  "27",  "28",  "29",  "#SX", "31"};
+
+uint64_t read_cr(int number) {
+  uint64_t value = 0;
+  switch (number) {
+  case 0: asm volatile("mov %%cr0, %0" : "=r"(value)); break;
+  case 2: asm volatile("mov %%cr2, %0" : "=r"(value)); break;
+  case 3: asm volatile("mov %%cr3, %0" : "=r"(value)); break;
+  case 4: asm volatile("mov %%cr4, %0" : "=r"(value)); break;
+  }
+  return value;
+}
+
+uint64_t read_msr(uint32_t index) {
+  uint32_t low, high;
+  asm volatile("rdmsr" : "=a"(low), "=d"(high) : "c"(index));
+  return uint64_t{high} << 32 | low;
+}
+
+bool is_kernel_call(const TrapFrame& frame) {
+  if (frame.vector != kInvalidOpcode || (frame.cs & 3) != 3) return false;
+  const auto* code = reinterpret_cast<const uint8_t*>(frame.rip);
+  return code[0] == kUd2[0] && code[1] == kUd2[1];
+}
+
+uint64_t perform(KernelOp op, uint64_t argument) {
+  switch (op) {
+  case KernelOp::kReadCr0: return read_cr(0);
+  case KernelOp::kReadCr2: return read_cr(2);
+  case KernelOp::kReadCr3: return read_cr(3);
+  case KernelOp::kReadCr4: return read_cr(4);
+  case KernelOp::kReadMsr: return read_msr(static_cast<uint32_t>(argument));
+  case KernelOp::kInvlpg: asm volatile("invlpg (%0)" ::"r"(argument) : "memory"); return 0;
+  case KernelOp::kReadCs: {
+    uint16_t cs;
+    asm volatile("mov %%cs, %0" : "=r"(cs));
+    return cs;
+  }
+  }
+  return ~0ull;
+}
+
+} // namespace
+
+[[noreturn]] void exit_guest(uint32_t status) {
+  outb(abi::kExitPort, static_cast<uint8_t>(status));
+  for (;;) asm volatile("pause");  // the host (or QEMU) has ended the run by now
+}
+
+} // namespace slotbox::guest
+
+extern "C" void trap_dispatch(slotbox::guest::TrapFrame* frame) {
+  using namespace slotbox::guest;
+  if (is_kernel_call(*frame)) {
+    frame->rax = perform(static_cast<KernelOp>(frame->rax), frame->rdi);
+    frame->rip += sizeof kUd2;
+    return;
+  }
+  print("Bail out! unexpected exception %s (vector %lu, error code 0x%lx) at rip 0x%lx, "
+        "cr2 0x%lx, CPL %lu\n",
+        kExceptionNames[frame->vector & 31], frame->vector, frame->error_code, frame->rip,
+        read_cr(2), frame->cs & 3);
+  exit_guest(slotbox::abi::kStatusFail);
+}
