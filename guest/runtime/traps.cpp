@@ -40,7 +40,11 @@ bool is_kernel_call(const TrapFrame& frame) {
   return code[0] == kUd2[0] && code[1] == kUd2[1];
 }
 
-uint64_t perform(KernelOp op, uint64_t argument) {
+void write_serial(uint64_t bytes, uint64_t count) {
+  asm volatile("rep outsb" : "+S"(bytes), "+c"(count) : "d"(abi::kSerialPort) : "memory");
+}
+
+uint64_t perform(KernelOp op, uint64_t argument, uint64_t argument2) {
   switch (op) {
   case KernelOp::kReadCr0: return read_cr(0);
   case KernelOp::kReadCr2: return read_cr(2);
@@ -48,6 +52,7 @@ uint64_t perform(KernelOp op, uint64_t argument) {
   case KernelOp::kReadCr4: return read_cr(4);
   case KernelOp::kReadMsr: return read_msr(static_cast<uint32_t>(argument));
   case KernelOp::kInvlpg: asm volatile("invlpg (%0)" ::"r"(argument) : "memory"); return 0;
+  case KernelOp::kWriteSerial: write_serial(argument, argument2); return 0;
   case KernelOp::kReadCs: {
     uint16_t cs;
     asm volatile("mov %%cs, %0" : "=r"(cs));
@@ -69,7 +74,7 @@ uint64_t perform(KernelOp op, uint64_t argument) {
 extern "C" void trap_dispatch(slotbox::guest::TrapFrame* frame) {
   using namespace slotbox::guest;
   if (is_kernel_call(*frame)) {
-    frame->rax = perform(static_cast<KernelOp>(frame->rax), frame->rdi);
+    frame->rax = perform(static_cast<KernelOp>(frame->rax), frame->rdi, frame->rsi);
     frame->rip += sizeof kUd2;
     return;
   }

@@ -71,9 +71,9 @@ Result<ImageResult> run_image(const kvm::System& kvm, const loader::RomImage& im
 
   std::string verdict;
   ImageResult result = judge(expected, end, console.counts(), verdict);
-  std::printf("-- %s: %s; %llu checks in %s\n", image.name().c_str(), verdict.c_str(),
+  std::printf("-- %s: %s; %llu checks, %llu exits in %s\n", image.name().c_str(), verdict.c_str(),
               static_cast<unsigned long long>(console.counts().total()),
-              format_elapsed(end.elapsed).c_str());
+              static_cast<unsigned long long>(end.exits), format_elapsed(end.elapsed).c_str());
   std::fflush(stdout);
   return result;
 }

@@ -41,7 +41,7 @@ def main():
             "missing": ([slotbox, "run", "no-such-image"], "no-such-image", "no embedded image"),
             "ram-zero": ([slotbox, "--ram", "0"], "--ram 0", "between 512 MiB and 64 GiB"),
             "ram-unit": ([slotbox, "--ram", "12Q"], "--ram 12Q", "unknown unit"),
-            "ram-host": ([slotbox, "--ram", f"{host_memory() // 2**20 + 1024}M"], "--ram", "host's memory"),
+            "ram-host": ([slotbox, "--ram", f"{host_memory() // 2**30 + 2}G"], "--ram", "host's memory"),
             "timeout": ([slotbox, "--timeout", "-1"], "--timeout", "between"),
             "option": ([slotbox, "--no-such-option"], "--no-such-option"),
         }

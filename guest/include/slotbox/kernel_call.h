@@ -16,11 +16,12 @@ enum class KernelOp : uint64_t {
   kReadMsr = 5,   // rdi = MSR index
   kInvlpg = 6,    // rdi = linear address
   kReadCs = 7,    // the kernel's own CS, to compare with the caller's
+  kWriteSerial = 8,  // rdi = bytes, rsi = count: one `rep outsb` to COM1 (see console.cpp)
 };
 
-inline uint64_t kernel_call(KernelOp op, uint64_t argument = 0) {
+inline uint64_t kernel_call(KernelOp op, uint64_t argument = 0, uint64_t argument2 = 0) {
   uint64_t result;
-  asm volatile("ud2" : "=a"(result) : "a"(op), "D"(argument) : "memory");
+  asm volatile("ud2" : "=a"(result) : "a"(op), "D"(argument), "S"(argument2) : "memory");
   return result;
 }
 
