@@ -2,6 +2,8 @@
 // pc_cmos_init in hw/i386/pc.c).
 #include "host/machine/cmos.h"
 #include "host/machine/pc_layout.h"
+#include "host/machine/pc_memory_map.h"
+#include "memory_test_support.h"
 #include "slotbox/abi.h"
 
 #include <doctest/doctest.h>
@@ -91,4 +93,19 @@ TEST_CASE("CMOS memory registers follow pc_cmos_init") {
     CHECK(rtc.read(1, 1) == (640 & 0xFF));
     CHECK(rtc.read(0, 1) == 0xFF);
   }
+}
+
+TEST_CASE("the PC memory map renders QEMU's flat view") {
+  std::vector<uint8_t> bios(256 * kKiB, 0xF4);
+  auto map = PcMemoryMap::create(4 * kGiB, bios);
+  REQUIRE(map);
+  auto lines = slotbox::memory::testing::describe((*map)->memory().view());
+  CHECK(lines == std::vector<std::string>{
+                     "pc.ram 0x0+0xc0000 @0x0",
+                     "pc.rom 0xc0000+0x20000 @0x0 ro",
+                     "pc.bios 0xe0000+0x20000 @0x20000 ro",
+                     "pc.ram 0x100000+0xbff00000 @0x100000",
+                     "pc.bios 0xfffc0000+0x40000 @0x0 ro",
+                     "pc.ram 0x100000000+0x40000000 @0xc0000000",
+                 });
 }

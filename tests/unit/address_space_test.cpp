@@ -1,0 +1,126 @@
+// Transactions, listener call sequences and the accesses the host performs itself.
+#include "host/memory/address_space.h"
+#include "memory_test_support.h"
+
+#include <doctest/doctest.h>
+
+#include <cstring>
+
+using namespace slotbox::memory;
+using namespace slotbox::memory::testing;
+using Lines = std::vector<std::string>;
+
+namespace {
+
+struct Fixture {
+  Tree tree;
+  Region& root = tree.container("root", 0x100000);
+  Region& ram = tree.ram("ram", 0x10000);
+  NullDevice device;
+  Region& window = tree.mmio("window", 0x1000, device);
+  RecordingListener listener;
+
+  Fixture() { root.add_subregion(0x0, ram); }
+};
+
+} // namespace
+
+TEST_CASE("a new listener hears the current view as additions") {
+  Fixture f;
+  AddressSpace space("test", f.root, 0);
+  space.add_listener(f.listener);
+  CHECK(f.listener.calls == Lines{"add ram 0x0+0x10000 @0x0"});
+}
+
+TEST_CASE("an MMIO window over RAM splits it: one deletion, then three additions") {
+  Fixture f;
+  AddressSpace space("test", f.root, 0);
+  space.add_listener(f.listener);
+  f.listener.calls.clear();
+  space.begin();
+  f.root.add_subregion(0x4000, f.window, 1);
+  space.commit();
+  CHECK(f.listener.calls == Lines{"del ram 0x0+0x10000 @0x0", "add ram 0x0+0x4000 @0x0",
+                                  "add window 0x4000+0x1000 @0x0", "add ram 0x5000+0xb000 @0x5000"});
+  SUBCASE("removing it merges RAM back") {
+    f.listener.calls.clear();
+    space.begin();
+    f.root.remove_subregion(f.window);
+    space.commit();
+    CHECK(f.listener.calls == Lines{"del ram 0x0+0x4000 @0x0", "del window 0x4000+0x1000 @0x0",
+                                    "del ram 0x5000+0xb000 @0x5000", "add ram 0x0+0x10000 @0x0"});
+  }
+}
+
+TEST_CASE("unchanged ranges cause no call") {
+  Fixture f;
+  Region& rom = f.tree.rom("rom", 0x1000);
+  f.root.add_subregion(0x20000, rom);
+  AddressSpace space("test", f.root, 0);
+  space.add_listener(f.listener);
+  f.listener.calls.clear();
+  space.begin();
+  rom.set_rom_writable(true);
+  space.commit();
+  CHECK(f.listener.calls == Lines{"del rom 0x20000+0x1000 @0x0 ro", "add rom 0x20000+0x1000 @0x0"});
+  f.listener.calls.clear();
+  space.begin();
+  space.commit();
+  CHECK(f.listener.calls.empty());
+}
+
+TEST_CASE("nested transactions notify once, at the outermost commit") {
+  Fixture f;
+  AddressSpace space("test", f.root, 0);
+  space.add_listener(f.listener);
+  f.listener.calls.clear();
+  space.begin();
+  space.begin();
+  f.root.add_subregion(0x4000, f.window, 1);
+  space.commit();
+  CHECK(f.listener.calls.empty());
+  f.window.set_address(0x8000);
+  space.commit();
+  CHECK(f.listener.calls == Lines{"del ram 0x0+0x10000 @0x0", "add ram 0x0+0x8000 @0x0",
+                                  "add window 0x8000+0x1000 @0x0", "add ram 0x9000+0x7000 @0x9000"});
+}
+
+TEST_CASE("accesses dispatch through the flat view") {
+  Fixture f;
+  Region& rom = f.tree.rom("rom", 0x1000);
+  f.root.add_subregion(0x20000, rom);
+  f.root.add_subregion(0x4000, f.window, 1);
+  AddressSpace space("test", f.root, 0xFFFFFFFFFFFFFFFF);
+
+  SUBCASE("RAM reads and writes host memory, little-endian") {
+    space.write(0x100, 4, 0x11223344);
+    CHECK(f.ram.host()[0x100] == 0x44);
+    CHECK(space.read(0x100, 2) == 0x3344);
+  }
+  SUBCASE("ROM writes are dropped and counted") {
+    rom.host()[0] = 0x5A;
+    space.write(0x20000, 1, 0xFF);
+    CHECK(rom.host()[0] == 0x5A);
+    CHECK(space.read(0x20000, 1) == 0x5A);
+    CHECK(space.counters().rom_writes_dropped == 1);
+  }
+  SUBCASE("MMIO gets the offset into its region") {
+    CHECK(space.read(0x4010, 4) == 0xAB);
+    CHECK(f.device.last_read == std::pair<uint64_t, unsigned>{0x10, 4});
+    space.write(0x4008, 2, 0x12345);
+    CHECK(f.device.last_write_offset == 0x8);
+    CHECK(f.device.last_value == 0x2345);
+  }
+  SUBCASE("unassigned reads return the configured value truncated to the access") {
+    CHECK(space.read(0x30000, 2) == 0xFFFF);
+    space.write(0x30000, 4, 1);
+    CHECK(space.counters().unassigned_reads == 1);
+    CHECK(space.counters().unassigned_writes == 1);
+  }
+  SUBCASE("an access straddling RAM and unassigned space is split byte-wise") {
+    std::memset(f.ram.host() + 0xFFFE, 0x77, 2);
+
+    
+    CHECK(space.read(0xFFFE, 4) == 0xFFFF7777);
+  }
+}
