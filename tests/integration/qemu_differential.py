@@ -4,7 +4,7 @@ QEMU is the reference for PC semantics: a check that passes on one and fails on 
 other is a bug in one of them. Checks skipped on either side (host-assisted ones under
 QEMU) are not compared.
 
-usage: qemu_differential.py SLOTBOX ROM
+usage: qemu_differential.py SLOTBOX ROM [RAM]
 """
 import re
 import subprocess
@@ -26,13 +26,13 @@ def slotbox_end(output):
     return match.group(1) if match else None
 
 
-def qemu_run(rom, expected_end):
+def qemu_run(rom, ram, expected_end):
     """QEMU's output and its end: ('guest exit', status) or ('timeout', None)."""
     limit = QEMU_TIMEOUT_SECONDS
     if expected_end == "timeout":
         limit = 2  # the image declared it never ends; give QEMU a short while to show it
     try:
-        result = run(qemu_command(rom) + ["-no-reboot"], timeout=limit)
+        result = run(qemu_command(rom, ram=ram) + ["-no-reboot"], timeout=limit)
     except subprocess.TimeoutExpired as expired:
         return text_of(expired.stdout), ("timeout", None)
     if result.returncode % 2 == 1:  # isa-debug-exit: (status << 1) | 1
@@ -44,12 +44,13 @@ def qemu_run(rom, expected_end):
 
 def main():
     slotbox, rom = sys.argv[1], sys.argv[2]
+    ram = sys.argv[3] if len(sys.argv) > 3 else "4G"
     skip_without_kvm()
-    ours = run([slotbox, "run", rom], timeout=60)
+    ours = run([slotbox, "run", rom, "--ram", ram], timeout=60)
     our_end = slotbox_end(ours.stdout)
     if our_end is None:
         fail(f"slotbox printed no end line (exit {ours.returncode}):\n{ours.stdout}{ours.stderr}")
-    qemu_output, (qemu_end, qemu_status) = qemu_run(rom, our_end)
+    qemu_output, (qemu_end, qemu_status) = qemu_run(rom, ram, our_end)
 
     print(f"slotbox: exit {ours.returncode}, end '{our_end}'; QEMU: end '{qemu_end}', status {qemu_status}")
     if our_end != qemu_end:
