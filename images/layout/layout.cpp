@@ -18,6 +18,10 @@ constexpr uint64_t kFourGiB = 1ull << 32;
 constexpr uint64_t kOneMiB = 1 << 20;
 constexpr uint64_t kIsaBiosMaxSize = 128 * 1024;
 constexpr uint8_t kCli = 0xFA;  // the reset vector's first instruction (reset16.asm)
+// Nothing answers here on QEMU's pc -nodefaults: the hole just above low RAM, and a port
+// of the (absent) parallel/secondary-IDE range.
+constexpr uint64_t kHoleOffset = 0x1000;
+constexpr uint16_t kUnassignedPort = 0x2F0;
 
 // Writes two patterns over the page (first and last quadword and one in the middle),
 // reads them back and restores what was there.
@@ -69,6 +73,18 @@ void image_main() {
     SKIP("no RAM above 4 GiB with this --ram", "RAM at 4 GiB");
     SKIP("no RAM above 4 GiB with this --ram", "RAM in the last page of high RAM");
   }
+
+  // QEMU answers unassigned memory with 0 and unassigned ports with all ones.
+  uint64_t hole = low + kHoleOffset;
+  uint32_t before = mmio_read<uint32_t>(hole);
+  mmio_write<uint32_t>(hole, 0x12345678);
+  uint32_t after = mmio_read<uint32_t>(hole);
+  CHECK(before == 0 && after == 0, "the MMIO hole at 0x%lx reads 0 and drops writes (0x%x, then 0x%x)",
+        hole, before, after);
+  uint32_t port_byte = inb(kUnassignedPort), port_word = inw(kUnassignedPort), port_dword = inl(kUnassignedPort);
+  CHECK(port_byte == 0xFF && port_word == 0xFFFF && port_dword == 0xFFFFFFFF,
+        "unassigned port 0x%x reads all ones (0x%x, 0x%x, 0x%x)", kUnassignedPort, port_byte, port_word,
+        port_dword);
 
   uint64_t rom_size = reinterpret_cast<uint64_t>(ROM_SIZE);
   uint64_t rom_base = kFourGiB - rom_size;
