@@ -37,7 +37,7 @@ std::optional<uint32_t> SlotListener::allocate_id() {
       return id;
     }
   }
-  if (m_id_in_use.size() >= m_vm.max_memory_slots()) return std::nullopt;
+  if (m_id_in_use.size() >= m_table.max_memory_slots()) return std::nullopt;
   m_id_in_use.push_back(true);
   return static_cast<uint32_t>(m_id_in_use.size() - 1);
 }
@@ -51,7 +51,7 @@ void SlotListener::region_del(const memory::FlatRange& range) {
   MemorySlot deletion = found->second;
   deletion.size = 0;
   deletion.flags = 0;
-  if (auto result = m_vm.set_memory_slot(deletion); !result) {
+  if (auto result = m_table.set_memory_slot(deletion); !result) {
     m_error = result.error();
     return;
   }
@@ -66,12 +66,12 @@ void SlotListener::region_add(const memory::FlatRange& range) {
   auto id = allocate_id();
   if (!id) {
     m_error = Error::bad_input("memory map", "needs more than the " +
-                                                 std::to_string(m_vm.max_memory_slots()) +
+                                                 std::to_string(m_table.max_memory_slots()) +
                                                  " slots KVM allows (KVM_CAP_NR_MEMSLOTS)");
     return;
   }
   slot->id = *id;
-  if (auto result = m_vm.set_memory_slot(*slot); !result) {
+  if (auto result = m_table.set_memory_slot(*slot); !result) {
     m_id_in_use[*id] = false;
     m_error = result.error();
     return;

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "host/base/error.h"
-#include "host/kvm/vm.h"
+#include "host/kvm/memory_slot.h"
 #include "host/memory/listener.h"
 
 #include <map>
@@ -15,7 +15,7 @@ namespace slotbox::kvm {
 
 class SlotListener final : public memory::Listener {
 public:
-  explicit SlotListener(Vm& vm) : m_vm(vm) {}
+  explicit SlotListener(MemorySlotTable& table) : m_table(table) {}
 
   void region_del(const memory::FlatRange& range) override;
   void region_add(const memory::FlatRange& range) override;
@@ -31,7 +31,7 @@ private:
   static std::optional<MemorySlot> slot_for(const memory::FlatRange& range);
   std::optional<uint32_t> allocate_id();
 
-  Vm& m_vm;
+  MemorySlotTable& m_table;
   std::map<uint64_t, MemorySlot> m_slots_by_gpa;
   std::vector<bool> m_id_in_use;
   std::optional<Error> m_error;

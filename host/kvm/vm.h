@@ -3,6 +3,7 @@
 
 #include "host/base/error.h"
 #include "host/base/fd.h"
+#include "host/kvm/memory_slot.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -11,28 +12,20 @@ namespace slotbox::kvm {
 
 class Vcpu;
 
-struct MemorySlot {
-  uint32_t id = 0;
-  uint32_t flags = 0;  // KVM_MEM_READONLY, KVM_MEM_LOG_DIRTY_PAGES
-  uint64_t gpa = 0;
-  uint64_t size = 0;   // 0 deletes the slot
-  uint8_t* host = nullptr;
-};
-
-class Vm {
+class Vm final : public MemorySlotTable {
 public:
   Vm(Fd fd, size_t vcpu_mmap_size, uint32_t max_memory_slots)
       : m_fd(std::move(fd)), m_vcpu_mmap_size(vcpu_mmap_size),
         m_max_memory_slots(max_memory_slots) {}
 
-  Result<void> set_memory_slot(const MemorySlot& slot);
+  Result<void> set_memory_slot(const MemorySlot& slot) override;
   Result<Vcpu> create_vcpu(uint32_t id);
   // Intel VMX without unrestricted guest needs these three pages for real mode; QEMU puts
   // them at the same place. A no-op elsewhere.
   Result<void> set_real_mode_pages();
 
   int fd() const { return m_fd.get(); }
-  uint32_t max_memory_slots() const { return m_max_memory_slots; }
+  uint32_t max_memory_slots() const override { return m_max_memory_slots; }
   uint64_t memory_slot_calls() const { return m_memory_slot_calls; }
 
 private:

@@ -29,6 +29,8 @@ void AddressSpace::add_listener(Listener& listener) {
   listener.commit();
 }
 
+void AddressSpace::remove_listener(Listener& listener) { std::erase(m_listeners, &listener); }
+
 void AddressSpace::begin() { ++m_depth; }
 
 void AddressSpace::commit() {

@@ -26,6 +26,7 @@ public:
   AddressSpace(std::string name, Region& root, uint64_t unassigned_read);
 
   void add_listener(Listener&);  // replays the current view as region_add calls
+  void remove_listener(Listener&);
   void begin();
   void commit();
 
