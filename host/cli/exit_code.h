@@ -3,6 +3,8 @@
 
 #include "host/base/error.h"
 
+#include <cstdio>
+
 namespace slotbox::cli {
 
 enum ExitCode : int {
@@ -20,6 +22,14 @@ inline int exit_code_for(const Error& error) {
   case ErrorKind::kSystem: return kExitGuestCrashed;
   }
   return kExitGuestCrashed;
+}
+
+// Prints "slotbox: <what>(<context>): <reason>" on stderr, after anything on stdout, and
+// returns the exit code for the error.
+inline int report_error(const Error& error) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "slotbox: %s\n", error.message().c_str());
+  return exit_code_for(error);
 }
 
 } // namespace slotbox::cli

@@ -1,6 +1,9 @@
 // slotbox: boots self-checking guest images on KVM. See README.md for the command line.
 #include "host/cli/exit_code.h"
 #include "host/cli/list_command.h"
+#include "host/cli/mtree_command.h"
+#include "host/loader/embedded_images.h"
+#include "host/loader/rom_image.h"
 #include "host/cli/run_command.h"
 #include "host/cli/size_option.h"
 #include "host/machine/pc_layout.h"
@@ -42,10 +45,6 @@ Result<std::chrono::milliseconds> checked_timeout(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
 }
 
-int bad_usage(const Error& error) {
-  std::fprintf(stderr, "slotbox: %s\n", error.message().c_str());
-  return kExitBadInput;
-}
 
 void add_common_options(CLI::App& app, CommonOptions& common) {
   app.add_option("--ram", common.ram, "guest RAM size: 512M ... 64G (bare number: MiB)")
@@ -57,10 +56,22 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
 
 int run(const CommonOptions& common, const std::vector<std::string>& images) {
   auto ram = checked_ram(common.ram);
-  if (!ram) return bad_usage(ram.error());
+  if (!ram) return report_error(ram.error());
   auto timeout = checked_timeout(common.timeout_seconds);
-  if (!timeout) return bad_usage(timeout.error());
+  if (!timeout) return report_error(timeout.error());
   return run_command(RunOptions{*ram, *timeout, images});
+}
+
+// The BIOS whose size places the ROM regions: --bios FILE, else the first embedded image.
+int mtree(const CommonOptions& common, const std::string& bios_path, MtreeView view) {
+  auto ram = checked_ram(common.ram);
+  if (!ram) return report_error(ram.error());
+  Result<loader::RomImage> bios = bios_path.empty()
+      ? loader::RomImage::from_bytes(std::string(loader::embedded_images()[0].name),
+                                     loader::embedded_images()[0].bytes)
+      : loader::RomImage::from_file(bios_path);
+  if (!bios) return report_error(bios.error());
+  return mtree_command(view, *ram, bios->bytes());
 }
 
 } // namespace
@@ -70,7 +81,8 @@ int main(int argc, char** argv) {
   using namespace slotbox::cli;
   CLI::App app{"slotbox: boot self-checking guest images on KVM and report what they checked"};
   app.set_version_flag("--version", "slotbox " SLOTBOX_VERSION);
-  app.footer("Exit codes: 0 all passed, 1 a check failed, 2 bad usage or input,\n"
+  app.footer("Commands: run (the default), list, mtree [--flat|--slots] [--bios FILE].\n"
+             "Exit codes: 0 all passed, 1 a check failed, 2 bad usage or input,\n"
              "            3 guest crashed, triple-faulted or timed out, 77 KVM unavailable");
   CommonOptions common;
   std::vector<std::string> images;
@@ -82,6 +94,13 @@ int main(int argc, char** argv) {
   run_app->add_option("images", run_images, "embedded image names or ROM files");
   run_app->fallthrough();
   CLI::App* list_app = app.add_subcommand("list", "list the embedded images");
+  CLI::App* mtree_app = app.add_subcommand("mtree", "show the memory map: region tree, flat view or KVM slots");
+  std::string bios_path;
+  bool flat = false, slots = false;
+  mtree_app->add_option("--bios", bios_path, "BIOS ROM file (default: the first embedded image)");
+  mtree_app->add_flag("--flat", flat, "the flat view, like QEMU's info mtree -f");
+  mtree_app->add_flag("--slots", slots, "the KVM memory slots (needs /dev/kvm)");
+  mtree_app->fallthrough();
   app.require_subcommand(0, 1);
 
   try {
@@ -95,6 +114,8 @@ int main(int argc, char** argv) {
     return kExitBadInput;
   }
   if (list_app->parsed()) return list_command();
+  if (mtree_app->parsed())
+    return mtree(common, bios_path, slots ? MtreeView::kSlots : flat ? MtreeView::kFlat : MtreeView::kTree);
   if (run_app->parsed()) images.insert(images.end(), run_images.begin(), run_images.end());
   return run(common, images);
 }

@@ -1,6 +1,6 @@
 // `slotbox mtree [--flat|--slots]`: the machine's region tree (like QEMU's `info mtree`),
-// its flat view (`info mtree -f`, marking which ranges become KVM slots), or the KVM slot
-// table itself.
+// its flat view (`info mtree -f`, with " KVM" on ranges that become memory slots), or the
+// KVM slot table itself (which needs /dev/kvm).
 #pragma once
 
 #include <cstdint>

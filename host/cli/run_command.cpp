@@ -78,12 +78,6 @@ Result<ImageResult> run_image(const kvm::System& kvm, const loader::RomImage& im
   return result;
 }
 
-int report_error(const Error& error) {
-  std::fflush(stdout);
-  std::fprintf(stderr, "slotbox: %s\n", error.message().c_str());
-  return exit_code_for(error);
-}
-
 } // namespace
 
 int run_command(const RunOptions& options) {

@@ -25,10 +25,10 @@ public:
   Result<void> status() const;
   // The live slots, ordered by guest-physical address.
   std::vector<MemorySlot> slots() const;
+  // The slot a flat range becomes (id 0), or nothing for MMIO and sub-page RAM.
+  static std::optional<MemorySlot> slot_for(const memory::FlatRange& range);
 
 private:
-  // The slot a flat range becomes, or nothing for MMIO and sub-page RAM.
-  static std::optional<MemorySlot> slot_for(const memory::FlatRange& range);
   std::optional<uint32_t> allocate_id();
 
   MemorySlotTable& m_table;

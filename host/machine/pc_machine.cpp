@@ -1,7 +1,5 @@
 #include "host/machine/pc_machine.h"
 
-#include "slotbox/abi.h"
-
 namespace slotbox::machine {
 
 Result<std::unique_ptr<PcMachine>> PcMachine::create(const kvm::System& kvm,
@@ -11,27 +9,14 @@ Result<std::unique_ptr<PcMachine>> PcMachine::create(const kvm::System& kvm,
   kvm::Vm vm = SLOTBOX_TRY(kvm.create_vm());
   SLOTBOX_TRY_VOID(vm.set_real_mode_pages());
   std::unique_ptr<PcMachine> machine(new PcMachine(std::move(map), std::move(vm), options.console));
-  machine->attach_devices();
+  machine->m_devices.attach(*machine->m_map);
   SLOTBOX_TRY_VOID(machine->register_memory());
   SLOTBOX_TRY_VOID(machine->create_vcpu(kvm));
   return machine;
 }
 
 PcMachine::PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, Serial::Sink console)
-    : m_map(std::move(map)), m_vm(std::move(vm)), m_serial(std::move(console)),
-      m_cmos(m_map->layout()) {}
-
-void PcMachine::attach_devices() {
-  using memory::Region;
-  Region& io = m_map->io_root();
-  io.add_subregion(abi::kSerialPort,
-                   m_map->keep(Region::mmio("serial", Serial::kPortCount, m_serial)));
-  io.add_subregion(abi::kExitPort,
-                   m_map->keep(Region::mmio("isa-debug-exit", DebugExit::kPortCount, m_debug_exit)));
-  io.add_subregion(abi::kCmosIndexPort, m_map->keep(Region::mmio("rtc", Cmos::kPortCount, m_cmos)));
-  m_map->io().begin();
-  m_map->io().commit();
-}
+    : m_map(std::move(map)), m_vm(std::move(vm)), m_devices(m_map->layout(), std::move(console)) {}
 
 // The tree is complete before the listener attaches, so KVM sees the final map at once:
 // one KVM_SET_USER_MEMORY_REGION per slot and no deletes (QEMU registers low RAM whole

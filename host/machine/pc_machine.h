@@ -7,10 +7,8 @@
 #include "host/kvm/system.h"
 #include "host/kvm/vcpu.h"
 #include "host/kvm/vm.h"
-#include "host/machine/cmos.h"
-#include "host/machine/debug_exit.h"
+#include "host/machine/pc_devices.h"
 #include "host/machine/pc_memory_map.h"
-#include "host/machine/serial.h"
 
 #include <memory>
 #include <span>
@@ -31,11 +29,10 @@ public:
   PcMemoryMap& map() { return *m_map; }
   kvm::Vcpu& vcpu() { return *m_vcpu; }
   const kvm::SlotListener& slots() const { return *m_slot_listener; }
-  const DebugExit& debug_exit() const { return m_debug_exit; }
+  const DebugExit& debug_exit() const { return m_devices.debug_exit; }
 
 private:
   PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, Serial::Sink console);
-  void attach_devices();
   Result<void> register_memory();
   Result<void> create_vcpu(const kvm::System& kvm);
 
@@ -43,9 +40,7 @@ private:
   kvm::Vm m_vm;
   std::unique_ptr<kvm::SlotListener> m_slot_listener;
   std::unique_ptr<kvm::Vcpu> m_vcpu;
-  Serial m_serial;
-  DebugExit m_debug_exit;
-  Cmos m_cmos;
+  PcDevices m_devices;
 };
 
 } // namespace slotbox::machine
