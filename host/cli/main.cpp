@@ -23,7 +23,13 @@ constexpr uint64_t kRamGranule = 2 * machine::kMiB;  // keeps every RAM slot pag
 struct CommonOptions {
   std::string ram = "4G";
   double timeout_seconds = 10;
+  std::string map_path;
 };
+
+Result<std::optional<loader::MapFile>> checked_map(const std::string& path) {
+  if (path.empty()) return std::optional<loader::MapFile>();
+  return SLOTBOX_TRY(loader::read_map_file(path));
+}
 
 uint64_t host_memory() {
   return static_cast<uint64_t>(::sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
@@ -52,6 +58,7 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
   app.add_option("--timeout", common.timeout_seconds,
                  "seconds before a guest that has not ended is stopped")
       ->capture_default_str();
+  app.add_option("--map", common.map_path, "JSON file of extra regions (RAM, ROM, aliases, MMIO windows)");
 }
 
 int run(const CommonOptions& common, const std::vector<std::string>& images) {
@@ -59,7 +66,9 @@ int run(const CommonOptions& common, const std::vector<std::string>& images) {
   if (!ram) return report_error(ram.error());
   auto timeout = checked_timeout(common.timeout_seconds);
   if (!timeout) return report_error(timeout.error());
-  return run_command(RunOptions{*ram, *timeout, images});
+  auto map = checked_map(common.map_path);
+  if (!map) return report_error(map.error());
+  return run_command(RunOptions{*ram, *timeout, images, std::move(*map)});
 }
 
 // The BIOS whose size places the ROM regions: --bios FILE, else the first embedded image.
@@ -71,7 +80,9 @@ int mtree(const CommonOptions& common, const std::string& bios_path, MtreeView v
                                      loader::embedded_images()[0].bytes)
       : loader::RomImage::from_file(bios_path);
   if (!bios) return report_error(bios.error());
-  return mtree_command(view, *ram, bios->bytes());
+  auto map = checked_map(common.map_path);
+  if (!map) return report_error(map.error());
+  return mtree_command(view, *ram, bios->bytes(), *map ? &**map : nullptr);
 }
 
 } // namespace

@@ -107,8 +107,9 @@ int print_slots(machine::PcMemoryMap& map) {
 
 } // namespace
 
-int mtree_command(MtreeView view, uint64_t ram_size, std::span<const uint8_t> bios) {
-  auto map = machine::PcMemoryMap::create(ram_size, bios);
+int mtree_command(MtreeView view, uint64_t ram_size, std::span<const uint8_t> bios,
+                  const loader::MapFile* extra_regions) {
+  auto map = machine::PcMemoryMap::create(ram_size, bios, extra_regions);
   if (!map) return report_error(map.error());
   machine::PcDevices devices((*map)->layout(), [](char) {});
   devices.attach(**map);

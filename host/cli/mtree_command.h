@@ -3,6 +3,8 @@
 // KVM slot table itself (which needs /dev/kvm).
 #pragma once
 
+#include "host/loader/map_file.h"
+
 #include <cstdint>
 #include <span>
 
@@ -10,6 +12,7 @@ namespace slotbox::cli {
 
 enum class MtreeView { kTree, kFlat, kSlots };
 
-int mtree_command(MtreeView view, uint64_t ram_size, std::span<const uint8_t> bios);
+int mtree_command(MtreeView view, uint64_t ram_size, std::span<const uint8_t> bios,
+                  const loader::MapFile* extra_regions);
 
 } // namespace slotbox::cli

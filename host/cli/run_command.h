@@ -2,7 +2,10 @@
 // status line per image, and the summary of all checks.
 #pragma once
 
+#include "host/loader/map_file.h"
+
 #include <chrono>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -13,6 +16,7 @@ struct RunOptions {
   uint64_t ram_size;
   std::chrono::milliseconds timeout;
   std::vector<std::string> images;
+  std::optional<loader::MapFile> extra_regions;  // --map
 };
 
 int run_command(const RunOptions& options);

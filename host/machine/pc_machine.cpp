@@ -5,7 +5,7 @@ namespace slotbox::machine {
 Result<std::unique_ptr<PcMachine>> PcMachine::create(const kvm::System& kvm,
                                                      const MachineOptions& options,
                                                      std::span<const uint8_t> bios) {
-  auto map = SLOTBOX_TRY(PcMemoryMap::create(options.ram_size, bios));
+  auto map = SLOTBOX_TRY(PcMemoryMap::create(options.ram_size, bios, options.extra_regions));
   kvm::Vm vm = SLOTBOX_TRY(kvm.create_vm());
   SLOTBOX_TRY_VOID(vm.set_real_mode_pages());
   std::unique_ptr<PcMachine> machine(new PcMachine(std::move(map), std::move(vm), options.console));
@@ -22,8 +22,6 @@ PcMachine::PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, Serial::Sink 
 // one KVM_SET_USER_MEMORY_REGION per slot and no deletes (QEMU registers low RAM whole
 // first and splits it later; slotbox does not).
 Result<void> PcMachine::register_memory() {
-  m_map->memory().begin();
-  m_map->memory().commit();
   m_slot_listener = std::make_unique<kvm::SlotListener>(m_vm);
   m_map->memory().add_listener(*m_slot_listener);
   return m_slot_listener->status();

@@ -18,6 +18,7 @@ namespace slotbox::machine {
 struct MachineOptions {
   uint64_t ram_size;
   Serial::Sink console;
+  const loader::MapFile* extra_regions = nullptr;  // --map
 };
 
 class PcMachine {

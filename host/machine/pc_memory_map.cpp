@@ -19,14 +19,70 @@ constexpr uint64_t kUnassignedMemoryRead = 0;
 } // namespace
 
 Result<std::unique_ptr<PcMemoryMap>> PcMemoryMap::create(uint64_t ram_size,
-                                                         std::span<const uint8_t> bios) {
+                                                         std::span<const uint8_t> bios,
+                                                         const loader::MapFile* extra) {
   std::unique_ptr<PcMemoryMap> map(new PcMemoryMap(PcLayout{ram_size, bios.size()}));
   SLOTBOX_TRY_VOID(map->allocate(bios));
   map->build_memory_tree();
+  if (extra) SLOTBOX_TRY_VOID(map->add_map_regions(*extra));
+  map->m_memory->begin();
+  map->m_memory->commit();
   return map;
 }
 
+memory::Region* PcMemoryMap::find_region(const std::string& name) const {
+  auto found = m_regions_by_name.find(name);
+  return found == m_regions_by_name.end() ? nullptr : found->second;
+}
+
+// Overlaps are legal (QEMU's rules: priority, then order); what is checked here is what
+// needs the machine: names, alias targets and bounds, and the addressable range.
+Result<void> PcMemoryMap::add_map_regions(const loader::MapFile& extra) {
+  for (const loader::MapRegion& spec : extra.regions) {
+    auto bad = [&](const std::string& reason) {
+      return fail(Error::bad_input("map " + extra.path, spec.path + ": " + reason));
+    };
+    if (find_region(spec.name)) return bad("a region named \"" + spec.name + "\" already exists");
+    if (spec.address + spec.size > kSystemSize) return bad("ends beyond the 48-bit guest-physical space");
+    memory::Region& region = keep(SLOTBOX_TRY(map_region(extra, spec)));
+    m_system->add_subregion(spec.address, region, spec.priority);
+  }
+  return {};
+}
+
+Result<std::unique_ptr<memory::Region>> PcMemoryMap::map_region(const loader::MapFile& file,
+                                                                const loader::MapRegion& spec) {
+  using memory::Region;
+  using Type = loader::MapRegionType;
+  switch (spec.type) {
+  case Type::kRam:
+  case Type::kRom: {
+    Mapping memory = SLOTBOX_TRY(Mapping::anonymous(spec.size, spec.name.c_str()));
+    std::memcpy(memory.data(), spec.contents.data(), spec.contents.size());
+    uint8_t* host = memory.data();
+    m_map_memory.push_back(std::move(memory));
+    return spec.type == Type::kRam ? Region::ram(spec.name, spec.size, host)
+                                   : Region::rom(spec.name, spec.size, host);
+  }
+  case Type::kMmio:
+    m_map_windows.push_back(std::make_unique<ScratchWindow>());
+    return Region::mmio(spec.name, spec.size, *m_map_windows.back());
+  case Type::kAlias: {
+    Region* target = find_region(spec.target);
+    auto bad = [&](const std::string& reason) {
+      return fail(Error::bad_input("map " + file.path, spec.path + ".target: " + reason));
+    };
+    if (!target) return bad("no region named \"" + spec.target + "\"");
+    if (spec.offset > target->size() || spec.size > target->size() - spec.offset)
+      return bad("the alias ends past the end of \"" + spec.target + "\"");
+    return Region::alias(spec.name, *target, spec.offset, spec.size, spec.readonly);
+  }
+  }
+  return fail(Error::bad_input("map " + file.path, spec.path + ": unknown type"));
+}
+
 memory::Region& PcMemoryMap::keep(std::unique_ptr<memory::Region> region) {
+  m_regions_by_name.emplace(region->name(), region.get());
   m_regions.push_back(std::move(region));
   return *m_regions.back();
 }

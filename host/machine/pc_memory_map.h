@@ -6,20 +6,26 @@
 
 #include "host/base/error.h"
 #include "host/base/mapping.h"
+#include "host/loader/map_file.h"
+#include "host/machine/scratch_window.h"
 #include "host/machine/pc_layout.h"
 #include "host/memory/address_space.h"
 #include "host/memory/region.h"
 
 #include <memory>
 #include <span>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace slotbox::machine {
 
 class PcMemoryMap {
 public:
+  // extra: regions from a --map file, placed in the system tree before anything renders.
   static Result<std::unique_ptr<PcMemoryMap>> create(uint64_t ram_size,
-                                                     std::span<const uint8_t> bios);
+                                                     std::span<const uint8_t> bios,
+                                                     const loader::MapFile* extra = nullptr);
 
   const PcLayout& layout() const { return m_layout; }
   memory::AddressSpace& memory() { return *m_memory; }
@@ -34,12 +40,19 @@ private:
   PcMemoryMap(const PcLayout& layout) : m_layout(layout) {}
   Result<void> allocate(std::span<const uint8_t> bios);
   void build_memory_tree();
+  Result<void> add_map_regions(const loader::MapFile& extra);
+  Result<std::unique_ptr<memory::Region>> map_region(const loader::MapFile& file,
+                                                     const loader::MapRegion& spec);
+  memory::Region* find_region(const std::string& name) const;
 
   PcLayout m_layout;
   Mapping m_ram;
   Mapping m_bios;
   Mapping m_option_rom;
+  std::vector<Mapping> m_map_memory;                           // --map RAM and ROM
+  std::vector<std::unique_ptr<ScratchWindow>> m_map_windows;  // --map MMIO
   std::vector<std::unique_ptr<memory::Region>> m_regions;
+  std::unordered_map<std::string, memory::Region*> m_regions_by_name;
   memory::Region* m_system = nullptr;
   memory::Region* m_io_root = nullptr;
   std::unique_ptr<memory::AddressSpace> m_memory;

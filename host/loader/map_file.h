@@ -1,0 +1,44 @@
+// `--map FILE`: extra regions for the machine, from JSON, for experiments.
+//
+//   {"regions": [
+//     {"name": "scratch", "type": "ram",   "address": "0xd0000000", "size": "16M"},
+//     {"name": "blob",    "type": "rom",   "address": "0xd1000000", "file": "blob.bin"},
+//     {"name": "window",  "type": "alias", "address": "0xd2000000", "size": "1M",
+//      "target": "pc.ram", "offset": "0x100000", "readonly": true},
+//     {"name": "probe",   "type": "mmio",  "address": "0xd3000000", "size": "4K", "priority": 1}]}
+//
+// Numbers are JSON integers or strings: "0x...", decimal, or sizes with K/M/G. Parsing
+// checks the file's shape; placing the regions (machine/) checks what needs the machine.
+#pragma once
+
+#include "host/base/error.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace slotbox::loader {
+
+enum class MapRegionType { kRam, kRom, kAlias, kMmio };
+
+struct MapRegion {
+  std::string path;  // JSON path for messages: "regions[2]"
+  std::string name;
+  MapRegionType type;
+  uint64_t address = 0;
+  uint64_t size = 0;
+  int priority = 0;
+  std::vector<uint8_t> contents;  // rom: the file's bytes
+  std::string target;             // alias
+  uint64_t offset = 0;            // alias
+  bool readonly = false;          // alias
+};
+
+struct MapFile {
+  std::string path;
+  std::vector<MapRegion> regions;
+};
+
+Result<MapFile> read_map_file(const std::string& path);
+
+} // namespace slotbox::loader
