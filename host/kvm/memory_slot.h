@@ -5,6 +5,7 @@
 #include "host/base/error.h"
 
 #include <cstdint>
+#include <vector>
 
 namespace slotbox::kvm {
 
@@ -23,6 +24,9 @@ public:
   // One KVM_SET_USER_MEMORY_REGION.
   virtual Result<void> set_memory_slot(const MemorySlot& slot) = 0;
   virtual uint32_t max_memory_slots() const = 0;
+  // KVM_GET_DIRTY_LOG: one bit per 4 KiB page of the slot, set where the guest wrote since
+  // the last call (which clears them).
+  virtual Result<std::vector<uint64_t>> dirty_log(const MemorySlot& slot) = 0;
 };
 
 } // namespace slotbox::kvm

@@ -5,6 +5,8 @@
 
 #include <linux/kvm.h>
 
+#include <algorithm>
+
 namespace slotbox::kvm {
 namespace {
 
@@ -48,14 +50,14 @@ void SlotListener::region_del(const memory::FlatRange& range) {
   if (!slot) return;
   auto found = m_slots_by_gpa.find(slot->gpa);
   if (found == m_slots_by_gpa.end()) return;
-  MemorySlot deletion = found->second;
+  MemorySlot deletion = found->second.slot;
   deletion.size = 0;
   deletion.flags = 0;
   if (auto result = m_table.set_memory_slot(deletion); !result) {
     m_error = result.error();
     return;
   }
-  m_id_in_use[found->second.id] = false;
+  m_id_in_use[found->second.slot.id] = false;
   m_slots_by_gpa.erase(found);
 }
 
@@ -76,7 +78,38 @@ void SlotListener::region_add(const memory::FlatRange& range) {
     m_error = result.error();
     return;
   }
-  m_slots_by_gpa[slot->gpa] = *slot;
+  m_slots_by_gpa[slot->gpa] = Entry{*slot, range.region, range.offset + (slot->gpa - range.range.start)};
+}
+
+void SlotListener::log_start(const memory::FlatRange& range) { set_logging(range, true); }
+void SlotListener::log_stop(const memory::FlatRange& range) { set_logging(range, false); }
+
+void SlotListener::set_logging(const memory::FlatRange& range, bool on) {
+  if (m_error) return;
+  auto slot = slot_for(range);
+  if (!slot) return;
+  auto found = m_slots_by_gpa.find(slot->gpa);
+  if (found == m_slots_by_gpa.end()) return;
+  MemorySlot updated = found->second.slot;
+  updated.flags = on ? updated.flags | KVM_MEM_LOG_DIRTY_PAGES : updated.flags & ~KVM_MEM_LOG_DIRTY_PAGES;
+  if (auto result = m_table.set_memory_slot(updated); !result) {
+    m_error = result.error();
+    return;
+  }
+  found->second.slot = updated;
+}
+
+Result<std::vector<uint64_t>> SlotListener::dirty_pages(const memory::Region& region) {
+  std::vector<uint64_t> offsets;
+  for (const auto& [gpa, entry] : m_slots_by_gpa) {
+    if (entry.region != &region || !(entry.slot.flags & KVM_MEM_LOG_DIRTY_PAGES)) continue;
+    std::vector<uint64_t> bitmap = SLOTBOX_TRY(m_table.dirty_log(entry.slot));
+    for (size_t word = 0; word < bitmap.size(); ++word)
+      for (uint64_t bits = bitmap[word]; bits; bits &= bits - 1)
+        offsets.push_back(entry.region_offset + (word * 64 + __builtin_ctzll(bits)) * kPageSize);
+  }
+  std::sort(offsets.begin(), offsets.end());
+  return offsets;
 }
 
 Result<void> SlotListener::status() const {
@@ -86,7 +119,7 @@ Result<void> SlotListener::status() const {
 
 std::vector<MemorySlot> SlotListener::slots() const {
   std::vector<MemorySlot> slots;
-  for (const auto& [gpa, slot] : m_slots_by_gpa) slots.push_back(slot);
+  for (const auto& [gpa, entry] : m_slots_by_gpa) slots.push_back(entry.slot);
   return slots;
 }
 

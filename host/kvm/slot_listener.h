@@ -19,6 +19,13 @@ public:
 
   void region_del(const memory::FlatRange& range) override;
   void region_add(const memory::FlatRange& range) override;
+  // KVM lets KVM_MEM_LOG_DIRTY_PAGES change on a live slot: one call, same slot id.
+  void log_start(const memory::FlatRange& range) override;
+  void log_stop(const memory::FlatRange& range) override;
+
+  // The pages of `region` the guest wrote since the last call, as offsets into the region,
+  // from KVM_GET_DIRTY_LOG on every slot that shows it with logging on.
+  Result<std::vector<uint64_t>> dirty_pages(const memory::Region& region);
 
   // Listener calls cannot return errors; the first one is kept here and every later
   // call is skipped, so the caller checks this after each commit.
@@ -30,9 +37,17 @@ public:
 
 private:
   std::optional<uint32_t> allocate_id();
+  void set_logging(const memory::FlatRange& range, bool on);
+
+  // A live slot and where its memory sits in its region.
+  struct Entry {
+    MemorySlot slot;
+    const memory::Region* region;
+    uint64_t region_offset;
+  };
 
   MemorySlotTable& m_table;
-  std::map<uint64_t, MemorySlot> m_slots_by_gpa;
+  std::map<uint64_t, Entry> m_slots_by_gpa;
   std::vector<bool> m_id_in_use;
   std::optional<Error> m_error;
 };

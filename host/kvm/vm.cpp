@@ -28,6 +28,17 @@ Result<void> Vm::set_memory_slot(const MemorySlot& slot) {
   return {};
 }
 
+Result<std::vector<uint64_t>> Vm::dirty_log(const MemorySlot& slot) {
+  constexpr uint64_t kPageSize = 4096;
+  uint64_t pages = slot.size / kPageSize;
+  std::vector<uint64_t> bitmap((pages + 63) / 64);
+  kvm_dirty_log log{};
+  log.slot = slot.id;
+  log.dirty_bitmap = bitmap.data();
+  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_GET_DIRTY_LOG, &log, "slot " + std::to_string(slot.id)));
+  return bitmap;
+}
+
 Result<void> Vm::set_real_mode_pages() {
   uint64_t identity_map = kIdentityMapAddress;
   if (::ioctl(m_fd.get(), KVM_CHECK_EXTENSION, KVM_CAP_SET_IDENTITY_MAP_ADDR) > 0)

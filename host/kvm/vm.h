@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace slotbox::kvm {
 
@@ -19,6 +20,7 @@ public:
         m_max_memory_slots(max_memory_slots) {}
 
   Result<void> set_memory_slot(const MemorySlot& slot) override;
+  Result<std::vector<uint64_t>> dirty_log(const MemorySlot& slot) override;
   Result<Vcpu> create_vcpu(uint32_t id);
   // Intel VMX without unrestricted guest needs these three pages for real mode; QEMU puts
   // them at the same place. A no-op elsewhere.

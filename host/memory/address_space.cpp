@@ -6,10 +6,24 @@
 namespace slotbox::memory {
 namespace {
 
-bool contains(const std::vector<FlatRange>& sorted, const FlatRange& range) {
+const FlatRange* at_same_start(const std::vector<FlatRange>& sorted, const FlatRange& range) {
   auto found = std::lower_bound(sorted.begin(), sorted.end(), range.range.start,
                                 [](const FlatRange& r, uint64_t start) { return r.range.start < start; });
-  return found != sorted.end() && *found == range;
+  return found != sorted.end() && found->range.start == range.range.start ? &*found : nullptr;
+}
+
+bool contains(const std::vector<FlatRange>& sorted, const FlatRange& range) {
+  const FlatRange* found = at_same_start(sorted, range);
+  return found && *found == range;
+}
+
+// The same range of the same region, differing only in dirty logging.
+bool only_logging_differs(const std::vector<FlatRange>& sorted, const FlatRange& range) {
+  const FlatRange* found = at_same_start(sorted, range);
+  if (!found) return false;
+  FlatRange toggled = range;
+  toggled.dirty_logging = !toggled.dirty_logging;
+  return *found == toggled;
 }
 
 uint64_t truncated(uint64_t value, unsigned size) {
@@ -42,15 +56,23 @@ void AddressSpace::commit() {
 }
 
 // Deletions first, so a slot id or gpa freed by this commit can be reused by its additions.
+// A range whose only change is dirty logging gets log_start/log_stop instead.
 void AddressSpace::notify(const FlatView& old_view) {
   const auto& before = old_view.ranges();
   const auto& after = m_view.ranges();
   for (Listener* listener : m_listeners) {
     listener->begin();
     for (const FlatRange& range : before)
-      if (!contains(after, range)) listener->region_del(range);
-    for (const FlatRange& range : after)
-      if (!contains(before, range)) listener->region_add(range);
+      if (!contains(after, range) && !only_logging_differs(after, range)) listener->region_del(range);
+    for (const FlatRange& range : after) {
+      if (contains(before, range)) continue;
+      if (!only_logging_differs(before, range))
+        listener->region_add(range);
+      else if (range.dirty_logging)
+        listener->log_start(range);
+      else
+        listener->log_stop(range);
+    }
     listener->commit();
   }
 }

@@ -82,7 +82,7 @@ private:
         Range piece{cursor, gap_end - cursor};
         m_ranges.emplace(cursor, FlatRange{piece, const_cast<Region*>(&region),
                                            static_cast<uint64_t>(cursor - region_start),
-                                           readonly, false});
+                                           readonly, region.dirty_logging()});
       }
       if (next == m_ranges.end()) break;
       cursor = std::max(cursor, next->second.range.end());

@@ -16,7 +16,7 @@ struct FlatRange {
   Region* region;          // terminal region: kRam, kRom or kMmio
   uint64_t offset;         // of range.start within region
   bool readonly;           // ROM, or reached through a read-only alias
-  bool dirty_logging;      // reserved for issue 3; false for now
+  bool dirty_logging;      // the RAM region logs the pages the guest writes
   friend bool operator==(const FlatRange&, const FlatRange&) = default;
 };
 

@@ -12,6 +12,10 @@ public:
   virtual void begin() {}
   virtual void region_del(const FlatRange&) {}
   virtual void region_add(const FlatRange&) {}
+  // A range that stays where it is and only starts or stops logging dirty pages; `range`
+  // is the new state. Listeners can switch logging in place instead of re-adding.
+  virtual void log_start(const FlatRange&) {}
+  virtual void log_stop(const FlatRange&) {}
   virtual void commit() {}
 };
 

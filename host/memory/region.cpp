@@ -55,6 +55,8 @@ void Region::remove_subregion(Region& child) {
 void Region::set_enabled(bool enabled) { m_enabled = enabled; }
 void Region::set_address(uint64_t address) { m_address = address; }
 void Region::set_rom_writable(bool writable) { m_rom_writable = writable; }
+void Region::set_dirty_logging(bool on) { m_dirty_logging = on; }
+bool Region::dirty_logging() const { return m_dirty_logging; }
 
 const std::string& Region::name() const { return m_name; }
 uint64_t Region::size() const { return m_size; }

@@ -42,6 +42,7 @@ public:
   void set_enabled(bool enabled);
   void set_address(uint64_t address);      // moves a region inside its container
   void set_rom_writable(bool writable);    // QEMU's romd: a ROM that accepts writes
+  void set_dirty_logging(bool on);         // RAM: track the pages the guest writes
 
   const std::string& name() const;
   uint64_t size() const;
@@ -50,6 +51,7 @@ public:
   int priority() const;
   bool enabled() const;
   bool readonly() const;     // ROM (not writable) or read-only alias
+  bool dirty_logging() const;
   uint8_t* host() const;     // RAM/ROM only
   Region* alias_target() const;
   uint64_t alias_offset() const;
@@ -68,6 +70,7 @@ private:
   bool m_enabled = true;
   bool m_readonly = false;      // read-only alias, or ROM
   bool m_rom_writable = false;  // romd off: the ROM takes writes
+  bool m_dirty_logging = false;
   uint8_t* m_host = nullptr;
   Region* m_alias_target = nullptr;
   uint64_t m_alias_offset = 0;

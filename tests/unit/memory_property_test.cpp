@@ -7,6 +7,7 @@
 //    registration of the new map.
 #include "host/kvm/slot_listener.h"
 #include "host/memory/address_space.h"
+#include "fake_slot_table.h"
 #include "memory_test_support.h"
 
 #include <doctest/doctest.h>
@@ -19,6 +20,7 @@
 using namespace slotbox;
 using namespace slotbox::memory;
 using namespace slotbox::memory::testing;
+using slotbox::kvm::testing::FakeSlotTable;
 
 namespace {
 
@@ -67,8 +69,12 @@ public:
   // One random change of the kinds a machine makes at run time.
   void mutate() {
     Region& region = *m_placed[pick(0, static_cast<int>(m_placed.size()) - 1)];
-    switch (pick(0, 3)) {
+    switch (pick(0, 4)) {
     case 0: region.set_enabled(!region.enabled()); break;
+    case 4:
+      if (region.kind() == RegionKind::kRam) region.set_dirty_logging(!region.dirty_logging());
+      else region.set_address(unit_address());
+      break;
     case 1: region.set_address(unit_address()); break;
     case 2:
       if (region.kind() == RegionKind::kRom) region.set_rom_writable(!region.readonly());
@@ -160,7 +166,8 @@ void check_against_reference(RandomTree& tree, const FlatView& view) {
     const FlatRange& right = ranges[i];
     REQUIRE(left.range.end() <= right.range.start);
     bool mergeable = left.range.end() == right.range.start && left.region == right.region &&
-                     left.offset + left.range.size == right.offset && left.readonly == right.readonly;
+                     left.offset + left.range.size == right.offset && left.readonly == right.readonly &&
+                     left.dirty_logging == right.dirty_logging;
     REQUIRE_FALSE(mergeable);
   }
 }
@@ -170,37 +177,19 @@ class ReplayingListener final : public Listener {
 public:
   void region_del(const FlatRange& range) override { REQUIRE(ranges.erase(key(range)) == 1); }
   void region_add(const FlatRange& range) override { REQUIRE(ranges.insert(key(range)).second); }
-  using Key = std::tuple<uint64_t, uint64_t, const Region*, uint64_t, bool>;
-  static Key key(const FlatRange& r) { return {r.range.start, r.range.size, r.region, r.offset, r.readonly}; }
+  void log_start(const FlatRange& range) override { toggle_logging(range); }
+  void log_stop(const FlatRange& range) override { toggle_logging(range); }
+  using Key = std::tuple<uint64_t, uint64_t, const Region*, uint64_t, bool, bool>;
+  static Key key(const FlatRange& r) {
+    return {r.range.start, r.range.size, r.region, r.offset, r.readonly, r.dirty_logging};
+  }
+  void toggle_logging(const FlatRange& range) {
+    FlatRange old = range;
+    old.dirty_logging = !range.dirty_logging;
+    REQUIRE(ranges.erase(key(old)) == 1);
+    REQUIRE(ranges.insert(key(range)).second);
+  }
   std::set<Key> ranges;
-};
-
-// A KVM slot table in memory, enforcing what KVM enforces: no overlapping slots, a slot
-// id reused only after its deletion.
-class FakeSlotTable final : public kvm::MemorySlotTable {
-public:
-  Result<void> set_memory_slot(const kvm::MemorySlot& slot) override {
-    ++calls;
-    if (slot.size == 0) {
-      REQUIRE(slots.erase(slot.id) == 1);
-      return {};
-    }
-    REQUIRE(slots.count(slot.id) == 0);
-    for (const auto& [id, other] : slots)
-      REQUIRE((slot.gpa + slot.size <= other.gpa || other.gpa + other.size <= slot.gpa));
-    slots[slot.id] = slot;
-    return {};
-  }
-  uint32_t max_memory_slots() const override { return 4096; }
-
-  // Slots without their ids: ids may differ between two registrations of the same map.
-  std::set<std::tuple<uint64_t, uint64_t, uint32_t, uint8_t*>> contents() const {
-    std::set<std::tuple<uint64_t, uint64_t, uint32_t, uint8_t*>> result;
-    for (const auto& [id, slot] : slots) result.insert({slot.gpa, slot.size, slot.flags, slot.host});
-    return result;
-  }
-  std::map<uint32_t, kvm::MemorySlot> slots;
-  uint64_t calls = 0;
 };
 
 } // namespace
