@@ -54,6 +54,13 @@ void Region::remove_subregion(Region& child) {
 
 void Region::set_enabled(bool enabled) { m_enabled = enabled; }
 void Region::set_address(uint64_t address) { m_address = address; }
+bool Region::set_size(uint64_t size) {
+  bool backed = m_kind == RegionKind::kRam || m_kind == RegionKind::kRom;
+  if (size == 0 || (backed && size > m_max_size)) return false;
+  m_size = size;
+  return true;
+}
+
 void Region::set_rom_writable(bool writable) { m_rom_writable = writable; }
 void Region::set_dirty_logging(bool on) { m_dirty_logging = on; }
 bool Region::dirty_logging() const { return m_dirty_logging; }

@@ -41,6 +41,10 @@ public:
 
   void set_enabled(bool enabled);
   void set_address(uint64_t address);      // moves a region inside its container
+  // Resizes where QEMU allows it: containers, MMIO and aliases freely (an alias stays
+  // clipped to its target); RAM and ROM only within the host memory they were created
+  // with, like QEMU's resizeable RAM blocks. Returns false where not allowed.
+  bool set_size(uint64_t size);
   void set_rom_writable(bool writable);    // QEMU's romd: a ROM that accepts writes
   void set_dirty_logging(bool on);         // RAM: track the pages the guest writes
 
@@ -60,11 +64,13 @@ public:
   Region* container_of() const;
 
 private:
-  Region(std::string name, RegionKind kind, uint64_t size) : m_name(std::move(name)), m_kind(kind), m_size(size) {}
+  Region(std::string name, RegionKind kind, uint64_t size)
+      : m_name(std::move(name)), m_kind(kind), m_size(size), m_max_size(size) {}
 
   std::string m_name;
   RegionKind m_kind;
   uint64_t m_size;
+  uint64_t m_max_size;  // RAM/ROM: the host memory behind the region
   uint64_t m_address = 0;
   int m_priority = 0;
   bool m_enabled = true;

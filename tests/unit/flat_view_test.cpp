@@ -163,3 +163,24 @@ TEST_CASE("find() locates the range holding an address") {
   CHECK(view.find(0x2FFF)->region == &ram);
   CHECK(view.find(0x3000) == nullptr);
 }
+
+TEST_CASE("resizing follows QEMU's rules") {
+  Tree tree;
+  Region& root = tree.container("root", 0x100000);
+  Region& ram = tree.ram("ram", 0x4000);
+  root.add_subregion(0x0, ram);
+  SUBCASE("RAM shrinks and grows back within its host memory") {
+    CHECK(ram.set_size(0x1000));
+    CHECK(describe(FlatView::render(root)) == Lines{"ram 0x0+0x1000 @0x0"});
+    CHECK(ram.set_size(0x4000));
+    CHECK_FALSE(ram.set_size(0x5000));
+    CHECK_FALSE(ram.set_size(0));
+    CHECK(describe(FlatView::render(root)) == Lines{"ram 0x0+0x4000 @0x0"});
+  }
+  SUBCASE("an alias grows but never shows past its target") {
+    Region& window = tree.alias("window", ram, 0x2000, 0x1000);
+    root.add_subregion(0x10000, window);
+    CHECK(window.set_size(0x8000));
+    CHECK(describe(FlatView::render(root)) == Lines{"ram 0x0+0x4000 @0x0", "ram 0x10000+0x2000 @0x2000"});
+  }
+}
