@@ -24,8 +24,9 @@ function(slotbox_add_image name)
   set(rom ${CMAKE_BINARY_DIR}/images/${name}.rom)
 
   add_executable(${elf_target} ${image_UNPARSED_ARGUMENTS})
+  # The runtime's PUBLIC options give C++ sources the freestanding flags; .asm sources
+  # of an image are assembled by NASM as they are.
   target_link_libraries(${elf_target} PRIVATE slotbox_guest_runtime)
-  target_compile_options(${elf_target} PRIVATE ${SLOTBOX_GUEST_CXX_FLAGS})
   target_link_options(${elf_target} PRIVATE
     -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
     -Wl,--defsym=ROM_SIZE=${image_ROM_SIZE} -T ${PROJECT_SOURCE_DIR}/linker/rom.ld)

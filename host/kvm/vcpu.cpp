@@ -53,6 +53,13 @@ Result<kvm_regs> Vcpu::registers() const {
   return regs;
 }
 
+Result<kvm_translation> Vcpu::translate(uint64_t gva) const {
+  kvm_translation translation{};
+  translation.linear_address = gva;
+  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_TRANSLATE, &translation));
+  return translation;
+}
+
 Result<kvm_sregs> Vcpu::special_registers() const {
   kvm_sregs sregs{};
   SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_GET_SREGS, &sregs));

@@ -23,6 +23,7 @@ public:
   void request_immediate_exit(bool on);
 
   Result<kvm_regs> registers() const;
+  Result<kvm_translation> translate(uint64_t gva) const;  // KVM_TRANSLATE, through the guest's page tables
   Result<kvm_sregs> special_registers() const;
 
   int fd() const { return m_fd.get(); }

@@ -1,5 +1,7 @@
 #include "host/machine/pc_machine.h"
 
+#include "slotbox/abi.h"
+
 namespace slotbox::machine {
 
 Result<std::unique_ptr<PcMachine>> PcMachine::create(const kvm::System& kvm,
@@ -12,6 +14,7 @@ Result<std::unique_ptr<PcMachine>> PcMachine::create(const kvm::System& kvm,
   machine->m_devices.attach(*machine->m_map);
   SLOTBOX_TRY_VOID(machine->register_memory());
   SLOTBOX_TRY_VOID(machine->create_vcpu(kvm));
+  machine->attach_host_assist();
   return machine;
 }
 
@@ -22,9 +25,28 @@ PcMachine::PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, Serial::Sink 
 // one KVM_SET_USER_MEMORY_REGION per slot and no deletes (QEMU registers low RAM whole
 // first and splits it later; slotbox does not).
 Result<void> PcMachine::register_memory() {
+  m_map->memory().begin();
+  m_map->system_root_mutable().add_subregion(
+      abi::kTestDeviceBase,
+      m_map->keep(memory::Region::mmio("slotbox-test-device", abi::test_device::kSize, m_test_device)));
+  m_map->memory().commit();
   m_slot_listener = std::make_unique<kvm::SlotListener>(m_vm);
   m_map->memory().add_listener(*m_slot_listener);
   return m_slot_listener->status();
+}
+
+// slotbox-only devices: absent under QEMU, so images find out which host they run on.
+void PcMachine::attach_host_assist() {
+  if (auto stats = kvm::Stats::open(m_vcpu->fd(), "vCPU 0")) m_vcpu_stats = std::move(*stats);
+  if (auto stats = kvm::Stats::open(m_vm.fd(), "VM")) m_vm_stats = std::move(*stats);
+  m_changes = std::make_unique<MapChanges>(*m_map);
+  m_host_assist = std::make_unique<HostAssist>(HostAssistContext{
+      *m_map, *m_vcpu, *m_slot_listener, *m_changes, m_exits, m_vcpu_stats, m_vm_stats});
+  m_map->io().begin();
+  m_map->io_root().add_subregion(
+      abi::kHostAssistPort,
+      m_map->keep(memory::Region::mmio("host-assist", HostAssist::kPortCount, *m_host_assist)));
+  m_map->io().commit();
 }
 
 Result<void> PcMachine::create_vcpu(const kvm::System& kvm) {

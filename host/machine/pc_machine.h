@@ -7,10 +7,16 @@
 #include "host/kvm/system.h"
 #include "host/kvm/vcpu.h"
 #include "host/kvm/vm.h"
+#include "host/kvm/stats.h"
+#include "host/machine/exit_counters.h"
+#include "host/machine/host_assist.h"
+#include "host/machine/map_changes.h"
 #include "host/machine/pc_devices.h"
+#include "host/machine/test_device.h"
 #include "host/machine/pc_memory_map.h"
 
 #include <memory>
+#include <optional>
 #include <span>
 
 namespace slotbox::machine {
@@ -31,17 +37,29 @@ public:
   kvm::Vcpu& vcpu() { return *m_vcpu; }
   const kvm::SlotListener& slots() const { return *m_slot_listener; }
   const DebugExit& debug_exit() const { return m_devices.debug_exit; }
+  ExitCounters& exits() { return m_exits; }
+  const HostAssist& host_assist() const { return *m_host_assist; }
+  // KVM's binary statistics, where the kernel has them (Linux 5.14 and later).
+  const std::optional<kvm::Stats>& vcpu_stats() const { return m_vcpu_stats; }
+  const std::optional<kvm::Stats>& vm_stats() const { return m_vm_stats; }
 
 private:
   PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, Serial::Sink console);
   Result<void> register_memory();
   Result<void> create_vcpu(const kvm::System& kvm);
+  void attach_host_assist();
 
   std::unique_ptr<PcMemoryMap> m_map;
   kvm::Vm m_vm;
   std::unique_ptr<kvm::SlotListener> m_slot_listener;
   std::unique_ptr<kvm::Vcpu> m_vcpu;
   PcDevices m_devices;
+  ExitCounters m_exits;
+  std::optional<kvm::Stats> m_vcpu_stats;
+  std::optional<kvm::Stats> m_vm_stats;
+  std::unique_ptr<MapChanges> m_changes;
+  std::unique_ptr<HostAssist> m_host_assist;
+  TestDevice m_test_device;
 };
 
 } // namespace slotbox::machine

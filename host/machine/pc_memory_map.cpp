@@ -30,6 +30,13 @@ Result<std::unique_ptr<PcMemoryMap>> PcMemoryMap::create(uint64_t ram_size,
   return map;
 }
 
+uint8_t* PcMemoryMap::guest_ram(uint64_t gpa, uint64_t size) const {
+  const memory::FlatRange* range = m_memory->view().find(gpa);
+  if (!range || range->readonly || range->region->kind() != memory::RegionKind::kRam) return nullptr;
+  if (size > range->range.end() - gpa) return nullptr;
+  return range->region->host() + range->offset + (gpa - range->range.start);
+}
+
 memory::Region* PcMemoryMap::find_region(const std::string& name) const {
   auto found = m_regions_by_name.find(name);
   return found == m_regions_by_name.end() ? nullptr : found->second;
@@ -101,6 +108,8 @@ void PcMemoryMap::build_memory_tree() {
   m_system = &keep(Region::container("system", kSystemSize));
   Region& ram = keep(Region::ram("pc.ram", l.ram_size, m_ram.data()));
   Region& bios = keep(Region::rom("pc.bios", l.bios_size, m_bios.data()));
+  m_ram_region = &ram;
+  m_bios_region = &bios;
   Region& option_rom = keep(Region::rom("pc.rom", PcLayout::kOptionRomSize, m_option_rom.data()));
 
   m_system->add_subregion(0, keep(Region::alias("ram-below-4g", ram, 0, l.low_ram())));

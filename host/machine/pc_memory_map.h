@@ -32,6 +32,12 @@ public:
   memory::AddressSpace& io() { return *m_io; }
   memory::Region& io_root() { return *m_io_root; }
   const memory::Region& system_root() const { return *m_system; }
+  memory::Region& system_root_mutable() { return *m_system; }
+  memory::Region& ram_region() { return *m_ram_region; }    // pc.ram, behind both RAM aliases
+  memory::Region& bios_region() { return *m_bios_region; }  // pc.bios
+  // Host memory behind [gpa, gpa + size) when it is all one writable RAM range, else null:
+  // where the host may read and write guest buffers named by the guest.
+  uint8_t* guest_ram(uint64_t gpa, uint64_t size) const;
 
   // Regions live as long as the map; devices attach their port regions through this.
   memory::Region& keep(std::unique_ptr<memory::Region> region);
@@ -55,6 +61,8 @@ private:
   std::unordered_map<std::string, memory::Region*> m_regions_by_name;
   memory::Region* m_system = nullptr;
   memory::Region* m_io_root = nullptr;
+  memory::Region* m_ram_region = nullptr;
+  memory::Region* m_bios_region = nullptr;
   std::unique_ptr<memory::AddressSpace> m_memory;
   std::unique_ptr<memory::AddressSpace> m_io;
 };

@@ -27,7 +27,9 @@ public:
   // Returns the end of the run, or nothing to keep running.
   std::optional<RunEnd> operator()(const kvm::IoExit& exit) {
     memory::AddressSpace& io = m_machine.map().io();
+    m_machine.exits().count_exit("KVM_EXIT_IO");
     for (uint32_t i = 0; i < exit.count; ++i) {
+      m_machine.exits().count_port(exit.port, exit.is_write);
       auto element = exit.data.subspan(size_t{i} * exit.size, exit.size);
       if (exit.is_write)
         io.write(exit.port, exit.size, load(element));
@@ -40,6 +42,8 @@ public:
   }
   std::optional<RunEnd> operator()(const kvm::MmioExit& exit) {
     memory::AddressSpace& memory = m_machine.map().memory();
+    m_machine.exits().count_exit("KVM_EXIT_MMIO");
+    m_machine.exits().count_mmio(exit.gpa, exit.is_write);
     if (exit.is_write)
       memory.write(exit.gpa, exit.size, load(exit.data));
     else

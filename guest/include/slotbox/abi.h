@@ -20,6 +20,17 @@ inline constexpr uint16_t kHostAssistPort = 0x1000;
 inline constexpr uint32_t kHostAssistMagic = 0x58424C53; // "SLBX" read as a little-endian dword
 inline constexpr uint64_t kTestDeviceBase = 0xFEB00000;
 
+// The test device's registers (offsets from kTestDeviceBase). Every access is one MMIO
+// exit; the counters count the accesses to the id and scratch registers.
+namespace test_device {
+inline constexpr uint64_t kSize = 0x1000;
+inline constexpr uint64_t kId = 0x00;        // 4 bytes, read-only
+inline constexpr uint64_t kScratch = 0x08;   // 8 bytes, any width at any offset inside
+inline constexpr uint64_t kReads = 0x10;     // 8 bytes, read-only
+inline constexpr uint64_t kWrites = 0x18;    // 8 bytes, read-only
+inline constexpr uint32_t kIdValue = 0x44544253;  // "SBTD"
+} // namespace test_device
+
 // CMOS memory-size registers, as QEMU's pc machine sets them (hw/i386/pc.c).
 namespace cmos {
 inline constexpr uint8_t kBaseMemoryLow = 0x15;   // KiB below 640 KiB (always 640)
@@ -58,6 +69,50 @@ struct ImageHeader {
   uint32_t reserved[2];
 };
 static_assert(sizeof(ImageHeader) == 32);
+
+// Host assist (slotbox only). Reading kHostAssistPort as a dword returns
+// kHostAssistMagic; writing a dword hands the host the guest-physical address of a
+// HostRequest in RAM. The host validates and performs it before the write instruction
+// completes, and fills in status and reply. Under QEMU the port reads all ones.
+inline constexpr uint32_t kHostAssistVersion = 1;
+
+enum class HostOp : uint32_t {
+  kStat = 1,          // a: gpa of a statistic's name, b: its length (<= 64)
+                      //   -> reply[0] value, reply[1] 1 from the vCPU's stats, 2 from the VM's
+  kTranslate = 2,     // a: gva -> reply[0] gpa, [1] valid, [2] writeable, [3] usermode (KVM_TRANSLATE)
+  kExitCount = 3,     // a: ExitKind, b: first port/gpa, c: end (exclusive)
+                      //   -> reply[0] reads, [1] writes seen by the host in that range
+  kMmioOverlay = 4,   // a: gpa, b: size, c: 1 add / 0 remove: an MMIO window over whatever is there
+  kRamAlias = 5,      // a: gpa, b: offset into guest RAM, c: size, d: 1 add / 0 remove
+  kBiosWritable = 6,  // a: 1 writable / 0 read-only again
+  kDirtyLog = 7,      // a: DirtyOp, b: gpa, c: size (RAM), d: gpa of a bitmap, e: its bytes
+                      //   fetch -> bitmap of pages written in [b, b+c) since the last fetch,
+                      //   reply[0] pages set
+  kSlotAt = 8,        // a: gpa -> reply[0] present, [1] slot gpa, [2] size, [3] flags, [4] id
+};
+
+enum class ExitKind : uint64_t { kPortIo = 1, kMmio = 2 };
+enum class DirtyOp : uint64_t { kStart = 1, kFetch = 2, kStop = 3 };
+
+enum class HostStatus : uint32_t {
+  kOk = 0,
+  kBadVersion = 1,
+  kBadOpcode = 2,
+  kBadArgument = 3,   // a buffer outside RAM, a size out of bounds, an unknown name ...
+  kFailed = 4,        // the host tried and KVM said no
+  kUnavailable = 5,   // not on this host (e.g. no binary stats)
+  kPending = 0xFFFFFFFF,  // set by the guest before the request: proves the host answered
+};
+
+struct HostRequest {
+  uint32_t version;
+  HostOp op;
+  HostStatus status;
+  uint32_t reserved;
+  uint64_t args[6];
+  uint64_t reply[6];
+};
+static_assert(sizeof(HostRequest) == 112);
 
 // Guest exit statuses written to kExitPort by the runtime.
 inline constexpr uint32_t kStatusPass = 0;

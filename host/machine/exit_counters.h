@@ -1,0 +1,43 @@
+// What the host saw of the guest's exits: by exit kind, and reads/writes per port and per
+// MMIO address, for the host-assist exit counters and `--stats`. Bounded: a guest touching
+// millions of MMIO addresses costs at most kMaxAddresses entries, the rest are pooled.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace slotbox::machine {
+
+struct AccessCount {
+  uint64_t reads = 0;
+  uint64_t writes = 0;
+};
+
+class ExitCounters {
+public:
+  static constexpr size_t kMaxAddresses = 65536;
+
+  void count_exit(const std::string& kind) { ++m_by_kind[kind]; }
+  void count_port(uint16_t port, bool write) { add(m_ports, port, write); }
+  void count_mmio(uint64_t gpa, bool write) { add(m_mmio, gpa, write); }
+
+  // Accesses in [start, end); for MMIO, pooled accesses are not included.
+  AccessCount ports(uint64_t start, uint64_t end) const { return sum(m_ports, start, end); }
+  AccessCount mmio(uint64_t start, uint64_t end) const { return sum(m_mmio, start, end); }
+  const std::map<std::string, uint64_t>& by_kind() const { return m_by_kind; }
+  const std::map<uint64_t, AccessCount>& mmio_by_address() const { return m_mmio; }
+  const std::map<uint64_t, AccessCount>& ports_by_number() const { return m_ports; }
+  const AccessCount& pooled() const { return m_pooled; }
+
+private:
+  void add(std::map<uint64_t, AccessCount>& counts, uint64_t address, bool write);
+  static AccessCount sum(const std::map<uint64_t, AccessCount>& counts, uint64_t start, uint64_t end);
+
+  std::map<std::string, uint64_t> m_by_kind;
+  std::map<uint64_t, AccessCount> m_ports;
+  std::map<uint64_t, AccessCount> m_mmio;
+  AccessCount m_pooled;
+};
+
+} // namespace slotbox::machine

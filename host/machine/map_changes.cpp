@@ -1,0 +1,60 @@
+#include "host/machine/map_changes.h"
+
+#include "host/base/format.h"
+
+namespace slotbox::machine {
+namespace {
+
+// Above everything the machine itself places (RAM 0, option ROM and isa-bios 1).
+constexpr int kChangePriority = 10;
+
+Error bad(const std::string& reason) { return Error::bad_input("map change", reason); }
+
+} // namespace
+
+Result<void> MapChanges::place(uint64_t gpa, Live live) {
+  if (m_live.size() >= kMaxLiveChanges) return fail(bad("more than 64 live changes"));
+  if (m_live.contains(gpa)) return fail(bad("a change is already live at " + hex(gpa)));
+  if (gpa + live.region->size() > m_map.system_root().size() || gpa + live.region->size() < gpa)
+    return fail(bad("beyond the guest-physical space"));
+  m_map.memory().begin();
+  m_map.system_root_mutable().add_subregion(gpa, *live.region, kChangePriority);
+  m_map.memory().commit();
+  m_live.emplace(gpa, std::move(live));
+  return {};
+}
+
+Result<void> MapChanges::add_mmio_overlay(uint64_t gpa, uint64_t size) {
+  if (size == 0) return fail(bad("zero size"));
+  Live live;
+  live.window = std::make_unique<ScratchWindow>();
+  live.region = memory::Region::mmio("overlay@" + hex(gpa), size, *live.window);
+  return place(gpa, std::move(live));
+}
+
+Result<void> MapChanges::add_ram_alias(uint64_t gpa, uint64_t ram_offset, uint64_t size) {
+  memory::Region& ram = m_map.ram_region();
+  if (size == 0 || ram_offset > ram.size() || size > ram.size() - ram_offset)
+    return fail(bad("the window is not inside guest RAM"));
+  Live live;
+  live.region = memory::Region::alias("alias@" + hex(gpa), ram, ram_offset, size);
+  return place(gpa, std::move(live));
+}
+
+Result<void> MapChanges::remove(uint64_t gpa) {
+  auto found = m_live.find(gpa);
+  if (found == m_live.end()) return fail(bad("no live change at " + hex(gpa)));
+  m_map.memory().begin();
+  m_map.system_root_mutable().remove_subregion(*found->second.region);
+  m_map.memory().commit();
+  m_live.erase(found);
+  return {};
+}
+
+void MapChanges::set_bios_writable(bool writable) {
+  m_map.memory().begin();
+  m_map.bios_region().set_rom_writable(writable);
+  m_map.memory().commit();
+}
+
+} // namespace slotbox::machine
