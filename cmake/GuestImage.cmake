@@ -7,6 +7,8 @@ set(SLOTBOX_GUEST_CXX_FLAGS
   -mgeneral-regs-only -mcmodel=small
   # keeps g++ from turning the loops in memcpy() & co. into calls to themselves
   -fno-tree-loop-distribute-patterns
+  # guest-physical address 0 is RAM like any other (as in the Linux kernel)
+  -fno-delete-null-pointer-checks
   -Wall -Wextra -Werror)
 set(SLOTBOX_DEFAULT_ROM_SIZE 0x40000)  # 256 KiB, like SeaBIOS's bios-256k.bin
 

@@ -44,6 +44,15 @@ void write_serial(uint64_t bytes, uint64_t count) {
   asm volatile("rep outsb" : "+S"(bytes), "+c"(count) : "d"(abi::kSerialPort) : "memory");
 }
 
+[[noreturn]] void triple_fault() {
+  struct __attribute__((packed)) {
+    uint16_t limit = 0;
+    uint64_t base = 0;
+  } empty;
+  asm volatile("lidt %0\n ud2" ::"m"(empty));  // #UD -> #GP -> #DF, none deliverable
+  __builtin_unreachable();
+}
+
 uint64_t perform(KernelOp op, uint64_t argument, uint64_t argument2) {
   switch (op) {
   case KernelOp::kReadCr0: return read_cr(0);
@@ -53,6 +62,7 @@ uint64_t perform(KernelOp op, uint64_t argument, uint64_t argument2) {
   case KernelOp::kReadMsr: return read_msr(static_cast<uint32_t>(argument));
   case KernelOp::kInvlpg: asm volatile("invlpg (%0)" ::"r"(argument) : "memory"); return 0;
   case KernelOp::kWriteSerial: write_serial(argument, argument2); return 0;
+  case KernelOp::kTripleFault: triple_fault();
   case KernelOp::kReadCs: {
     uint16_t cs;
     asm volatile("mov %%cs, %0" : "=r"(cs));

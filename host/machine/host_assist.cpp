@@ -153,6 +153,8 @@ HostStatus HostAssist::slot_at(abi::HostRequest& request) {
       request.reply[2] = slot.size;
       request.reply[3] = slot.flags;
       request.reply[4] = slot.id;
+      const memory::FlatRange* range = m_context.map.memory().view().find(request.args[0]);
+      if (range) request.reply[5] = range->offset + (request.args[0] - range->range.start);
       return HostStatus::kOk;
     }
   }

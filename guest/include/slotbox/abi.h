@@ -88,10 +88,13 @@ enum class HostOp : uint32_t {
   kDirtyLog = 7,      // a: DirtyOp, b: gpa, c: size (RAM), d: gpa of a bitmap, e: its bytes
                       //   fetch -> bitmap of pages written in [b, b+c) since the last fetch,
                       //   reply[0] pages set
-  kSlotAt = 8,        // a: gpa -> reply[0] present, [1] slot gpa, [2] size, [3] flags, [4] id
+  kSlotAt = 8,        // a: gpa -> reply[0] present, [1] slot gpa, [2] size, [3] flags, [4] id,
+                      //   [5] offset of gpa a in the region behind it (e.g. into guest RAM)
 };
 
 enum class ExitKind : uint64_t { kPortIo = 1, kMmio = 2 };
+inline constexpr uint64_t kSlotReadonly = 1 << 1;  // KVM_MEM_READONLY in a slot's flags
+inline constexpr uint64_t kSlotLogDirty = 1 << 0;  // KVM_MEM_LOG_DIRTY_PAGES
 enum class DirtyOp : uint64_t { kStart = 1, kFetch = 2, kStop = 3 };
 
 enum class HostStatus : uint32_t {

@@ -1,14 +1,15 @@
-// Port I/O and MMIO accessors. Port I/O works from the checks at CPL3 because the
-// runtime enters user mode with RFLAGS.IOPL = 3.
+// Port I/O and MMIO accessors. Port I/O works from the checks at CPL3 (IOPL 3 and an
+// all-open I/O bitmap). Port writes clobber memory: a write may hand the host a buffer
+// (host assist) that must be in memory before, and is read again after.
 #pragma once
 
 #include <stdint.h>
 
 namespace slotbox::guest {
 
-inline void outb(uint16_t port, uint8_t value) { asm volatile("outb %0, %1" ::"a"(value), "Nd"(port)); }
-inline void outw(uint16_t port, uint16_t value) { asm volatile("outw %0, %1" ::"a"(value), "Nd"(port)); }
-inline void outl(uint16_t port, uint32_t value) { asm volatile("outl %0, %1" ::"a"(value), "Nd"(port)); }
+inline void outb(uint16_t port, uint8_t value) { asm volatile("outb %0, %1" ::"a"(value), "Nd"(port) : "memory"); }
+inline void outw(uint16_t port, uint16_t value) { asm volatile("outw %0, %1" ::"a"(value), "Nd"(port) : "memory"); }
+inline void outl(uint16_t port, uint32_t value) { asm volatile("outl %0, %1" ::"a"(value), "Nd"(port) : "memory"); }
 inline uint8_t inb(uint16_t port) {
   uint8_t value;
   asm volatile("inb %1, %0" : "=a"(value) : "Nd"(port));

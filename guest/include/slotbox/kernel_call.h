@@ -17,6 +17,7 @@ enum class KernelOp : uint64_t {
   kInvlpg = 6,    // rdi = linear address
   kReadCs = 7,    // the kernel's own CS, to compare with the caller's
   kWriteSerial = 8,  // rdi = bytes, rsi = count: one `rep outsb` to COM1 (see console.cpp)
+  kTripleFault = 9,  // for negative images: an empty IDT, then an exception -> shutdown
 };
 
 inline uint64_t kernel_call(KernelOp op, uint64_t argument = 0, uint64_t argument2 = 0) {
