@@ -12,6 +12,17 @@ namespace {
 constexpr uint64_t kInvalidOpcode = 6;
 constexpr uint8_t kUd2[2] = {0x0F, 0x0B};
 
+// The armed fault probe (kernel_call.h kArmFault) and what it caught.
+struct FaultProbe {
+  bool armed = false;
+  uint64_t resume = 0;
+  uint64_t vector = ~0ull;
+  uint64_t address = 0;
+  uint64_t error = 0;
+};
+FaultProbe g_probe;
+constexpr uint64_t kProbedVectors[] = {6, 13, 14};  // #UD, #GP, #PF
+
 const char* const kExceptionNames[32] = {
     "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO", "#TS", "#NP",
     "#SS", "#GP", "#PF", "15",  "#MF", "#AC", "#MC", "#XM", "#VE", "#CP", "22",  "23",
@@ -63,6 +74,10 @@ uint64_t perform(KernelOp op, uint64_t argument, uint64_t argument2) {
   case KernelOp::kInvlpg: asm volatile("invlpg (%0)" ::"r"(argument) : "memory"); return 0;
   case KernelOp::kWriteSerial: write_serial(argument, argument2); return 0;
   case KernelOp::kTripleFault: triple_fault();
+  case KernelOp::kArmFault: g_probe = FaultProbe{true, argument, ~0ull, 0, 0}; return 0;
+  case KernelOp::kTakeFault: g_probe.armed = false; return g_probe.vector;
+  case KernelOp::kFaultAddress: return g_probe.address;
+  case KernelOp::kFaultError: return g_probe.error;
   case KernelOp::kReadCs: {
     uint16_t cs;
     asm volatile("mov %%cs, %0" : "=r"(cs));
@@ -70,6 +85,20 @@ uint64_t perform(KernelOp op, uint64_t argument, uint64_t argument2) {
   }
   }
   return ~0ull;
+}
+
+// A fault the probe was armed for: record it and resume where the prober said.
+bool caught_by_probe(TrapFrame& frame) {
+  if (!g_probe.armed || (frame.cs & 3) != 3) return false;
+  bool probed = false;
+  for (uint64_t vector : kProbedVectors) probed = probed || frame.vector == vector;
+  if (!probed) return false;
+  g_probe.armed = false;
+  g_probe.vector = frame.vector;
+  g_probe.address = read_cr(2);
+  g_probe.error = frame.error_code;
+  frame.rip = g_probe.resume;
+  return true;
 }
 
 } // namespace
@@ -88,6 +117,7 @@ extern "C" void trap_dispatch(slotbox::guest::TrapFrame* frame) {
     frame->rip += sizeof kUd2;
     return;
   }
+  if (caught_by_probe(*frame)) return;
   print("Bail out! unexpected exception %s (vector %lu, error code 0x%lx) at rip 0x%lx, "
         "cr2 0x%lx, CPL %lu\n",
         kExceptionNames[frame->vector & 31], frame->vector, frame->error_code, frame->rip,

@@ -5,6 +5,7 @@
 #include "slotbox/check.h"
 #include "slotbox/cmos.h"
 #include "slotbox/console.h"
+#include "slotbox/fault_probe.h"
 #include "slotbox/host.h"
 #include "slotbox/image.h"
 #include "slotbox/io.h"

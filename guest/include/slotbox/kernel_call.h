@@ -18,6 +18,10 @@ enum class KernelOp : uint64_t {
   kReadCs = 7,    // the kernel's own CS, to compare with the caller's
   kWriteSerial = 8,  // rdi = bytes, rsi = count: one `rep outsb` to COM1 (see console.cpp)
   kTripleFault = 9,  // for negative images: an empty IDT, then an exception -> shutdown
+  kArmFault = 10,    // rdi = where to resume: the next #PF/#GP/#UD from CPL3 is recorded, not fatal
+  kTakeFault = 11,   // -> the recorded vector, or kNoFault; disarms (see fault_probe.h)
+  kFaultAddress = 12,  // -> CR2 of the recorded fault
+  kFaultError = 13,    // -> its error code
 };
 
 inline uint64_t kernel_call(KernelOp op, uint64_t argument = 0, uint64_t argument2 = 0) {
