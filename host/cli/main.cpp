@@ -61,14 +61,15 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
   app.add_option("--map", common.map_path, "JSON file of extra regions (RAM, ROM, aliases, MMIO windows)");
 }
 
-int run(const CommonOptions& common, const std::vector<std::string>& images) {
+int run(const CommonOptions& common, const std::vector<std::string>& images,
+        std::vector<std::string> image_arguments) {
   auto ram = checked_ram(common.ram);
   if (!ram) return report_error(ram.error());
   auto timeout = checked_timeout(common.timeout_seconds);
   if (!timeout) return report_error(timeout.error());
   auto map = checked_map(common.map_path);
   if (!map) return report_error(map.error());
-  return run_command(RunOptions{*ram, *timeout, images, std::move(*map)});
+  return run_command(RunOptions{*ram, *timeout, images, std::move(*map), std::move(image_arguments)});
 }
 
 // The BIOS whose size places the ROM regions: --bios FILE, else the first embedded image.
@@ -90,9 +91,19 @@ int mtree(const CommonOptions& common, const std::string& bios_path, MtreeView v
 
 int main(int argc, char** argv) {
   using namespace slotbox::cli;
+  // `slotbox run touch -- --window 256M`: what follows `--` is for the images, not for us.
+  std::vector<std::string> image_arguments;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--") {
+      image_arguments.assign(argv + i + 1, argv + argc);
+      argc = i;
+      break;
+    }
+  }
   CLI::App app{"slotbox: boot self-checking guest images on KVM and report what they checked"};
   app.set_version_flag("--version", "slotbox " SLOTBOX_VERSION);
   app.footer("Commands: run (the default), list, mtree [--flat|--slots] [--bios FILE].\n"
+             "Arguments after -- go to the images (slotbox run touch -- --window 256M).\n"
              "Exit codes: 0 all passed, 1 a check failed, 2 bad usage or input,\n"
              "            3 guest crashed, triple-faulted or timed out, 77 KVM unavailable");
   CommonOptions common;
@@ -128,5 +139,5 @@ int main(int argc, char** argv) {
   if (mtree_app->parsed())
     return mtree(common, bios_path, slots ? MtreeView::kSlots : flat ? MtreeView::kFlat : MtreeView::kTree);
   if (run_app->parsed()) images.insert(images.end(), run_images.begin(), run_images.end());
-  return run(common, images);
+  return run(common, images, std::move(image_arguments));
 }

@@ -63,7 +63,8 @@ Result<ImageResult> run_image(const kvm::System& kvm, const loader::RomImage& im
   std::fflush(stdout);
   Console console(stdout);
   machine::MachineOptions machine_options{options.ram_size, [&](char byte) { console.put(byte); },
-                                          options.extra_regions ? &*options.extra_regions : nullptr};
+                                          options.extra_regions ? &*options.extra_regions : nullptr,
+                                          options.image_arguments};
   auto machine = SLOTBOX_TRY(machine::PcMachine::create(kvm, machine_options, image.bytes()));
   const auto& expected = image.expectation();
   auto limit = expected.limit_ms ? std::chrono::milliseconds(expected.limit_ms) : options.timeout;

@@ -17,6 +17,7 @@ struct RunOptions {
   std::chrono::milliseconds timeout;
   std::vector<std::string> images;
   std::optional<loader::MapFile> extra_regions;  // --map
+  std::vector<std::string> image_arguments;      // after `--`, for every image
 };
 
 int run_command(const RunOptions& options);

@@ -50,6 +50,10 @@ HostStatus HostAssist::perform(abi::HostRequest& request) {
     return map_change({});
   case HostOp::kDirtyLog: return dirty_log(request);
   case HostOp::kSlotAt: return slot_at(request);
+  case HostOp::kBackend:
+    request.reply[0] = static_cast<uint64_t>(m_context.mmu);
+    return HostStatus::kOk;
+  case HostOp::kArguments: return arguments(request);
   }
   return HostStatus::kBadOpcode;
 }
@@ -159,6 +163,21 @@ HostStatus HostAssist::slot_at(abi::HostRequest& request) {
     }
   }
   return HostStatus::kOk;  // reply[0] = 0: no slot there
+}
+
+} // namespace slotbox::machine
+
+namespace slotbox::machine {
+
+HostStatus HostAssist::arguments(abi::HostRequest& request) {
+  std::string joined;
+  for (const std::string& argument : m_context.image_arguments) joined += argument + '\0';
+  uint64_t capacity = request.args[1];
+  uint8_t* buffer = m_context.map.guest_ram(request.args[0], capacity);
+  if (!buffer || capacity < joined.size()) return HostStatus::kBadArgument;
+  std::memcpy(buffer, joined.data(), joined.size());
+  request.reply[0] = joined.size();
+  return HostStatus::kOk;
 }
 
 } // namespace slotbox::machine

@@ -15,6 +15,8 @@
 #include "slotbox/abi.h"
 
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace slotbox::machine {
 
@@ -26,6 +28,8 @@ struct HostAssistContext {
   const ExitCounters& exits;
   const std::optional<kvm::Stats>& vcpu_stats;
   const std::optional<kvm::Stats>& vm_stats;
+  abi::MmuMode mmu;
+  const std::vector<std::string>& image_arguments;
 };
 
 class HostAssist final : public memory::MmioHandler {
@@ -47,6 +51,7 @@ private:
   abi::HostStatus exit_count(abi::HostRequest& request);
   abi::HostStatus dirty_log(abi::HostRequest& request);
   abi::HostStatus slot_at(abi::HostRequest& request);
+  abi::HostStatus arguments(abi::HostRequest& request);
   abi::HostStatus map_change(const Result<void>& result);
 
   HostAssistContext m_context;

@@ -1,5 +1,6 @@
 #include "host/machine/pc_machine.h"
 
+#include "host/kvm/backend.h"
 #include "slotbox/abi.h"
 
 namespace slotbox::machine {
@@ -10,7 +11,7 @@ Result<std::unique_ptr<PcMachine>> PcMachine::create(const kvm::System& kvm,
   auto map = SLOTBOX_TRY(PcMemoryMap::create(options.ram_size, bios, options.extra_regions));
   kvm::Vm vm = SLOTBOX_TRY(kvm.create_vm());
   SLOTBOX_TRY_VOID(vm.set_real_mode_pages());
-  std::unique_ptr<PcMachine> machine(new PcMachine(std::move(map), std::move(vm), options.console));
+  std::unique_ptr<PcMachine> machine(new PcMachine(std::move(map), std::move(vm), options));
   machine->m_devices.attach(*machine->m_map);
   SLOTBOX_TRY_VOID(machine->register_memory());
   SLOTBOX_TRY_VOID(machine->create_vcpu(kvm));
@@ -18,8 +19,9 @@ Result<std::unique_ptr<PcMachine>> PcMachine::create(const kvm::System& kvm,
   return machine;
 }
 
-PcMachine::PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, Serial::Sink console)
-    : m_map(std::move(map)), m_vm(std::move(vm)), m_devices(m_map->layout(), std::move(console)) {}
+PcMachine::PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, const MachineOptions& options)
+    : m_map(std::move(map)), m_vm(std::move(vm)), m_devices(m_map->layout(), options.console),
+      m_image_arguments(options.image_arguments) {}
 
 // The tree is complete before the listener attaches, so KVM sees the final map at once:
 // one KVM_SET_USER_MEMORY_REGION per slot and no deletes (QEMU registers low RAM whole
@@ -35,13 +37,27 @@ Result<void> PcMachine::register_memory() {
   return m_slot_listener->status();
 }
 
+namespace {
+
+abi::MmuMode mmu_mode() {
+  switch (kvm::detect_backend().mmu) {
+  case kvm::MmuMode::kTdp: return abi::MmuMode::kTdp;
+  case kvm::MmuMode::kShadow: return abi::MmuMode::kShadow;
+  case kvm::MmuMode::kUnknown: return abi::MmuMode::kUnknown;
+  }
+  return abi::MmuMode::kUnknown;
+}
+
+} // namespace
+
 // slotbox-only devices: absent under QEMU, so images find out which host they run on.
 void PcMachine::attach_host_assist() {
   if (auto stats = kvm::Stats::open(m_vcpu->fd(), "vCPU 0")) m_vcpu_stats = std::move(*stats);
   if (auto stats = kvm::Stats::open(m_vm.fd(), "VM")) m_vm_stats = std::move(*stats);
   m_changes = std::make_unique<MapChanges>(*m_map);
   m_host_assist = std::make_unique<HostAssist>(HostAssistContext{
-      *m_map, *m_vcpu, *m_slot_listener, *m_changes, m_exits, m_vcpu_stats, m_vm_stats});
+      *m_map, *m_vcpu, *m_slot_listener, *m_changes, m_exits, m_vcpu_stats, m_vm_stats, mmu_mode(),
+      m_image_arguments});
   m_map->io().begin();
   m_map->io_root().add_subregion(
       abi::kHostAssistPort,

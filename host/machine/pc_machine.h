@@ -17,6 +17,8 @@
 
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 #include <span>
 
 namespace slotbox::machine {
@@ -25,6 +27,7 @@ struct MachineOptions {
   uint64_t ram_size;
   Serial::Sink console;
   const loader::MapFile* extra_regions = nullptr;  // --map
+  std::vector<std::string> image_arguments;        // after `--`
 };
 
 class PcMachine {
@@ -44,7 +47,7 @@ public:
   const std::optional<kvm::Stats>& vm_stats() const { return m_vm_stats; }
 
 private:
-  PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, Serial::Sink console);
+  PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, const MachineOptions& options);
   Result<void> register_memory();
   Result<void> create_vcpu(const kvm::System& kvm);
   void attach_host_assist();
@@ -60,6 +63,7 @@ private:
   std::unique_ptr<MapChanges> m_changes;
   std::unique_ptr<HostAssist> m_host_assist;
   TestDevice m_test_device;
+  std::vector<std::string> m_image_arguments;
 };
 
 } // namespace slotbox::machine

@@ -90,9 +90,13 @@ enum class HostOp : uint32_t {
                       //   reply[0] pages set
   kSlotAt = 8,        // a: gpa -> reply[0] present, [1] slot gpa, [2] size, [3] flags, [4] id,
                       //   [5] offset of gpa a in the region behind it (e.g. into guest RAM)
+  kBackend = 9,       // -> reply[0] MmuMode of the host's KVM
+  kArguments = 10,    // a: gpa of a buffer, b: its bytes -> the image arguments given after
+                      //   `--` on slotbox's command line, NUL-separated; reply[0] bytes used
 };
 
 enum class ExitKind : uint64_t { kPortIo = 1, kMmio = 2 };
+enum class MmuMode : uint64_t { kUnknown = 0, kTdp = 1, kShadow = 2 };  // EPT/NPT, or shadow paging
 inline constexpr uint64_t kSlotReadonly = 1 << 1;  // KVM_MEM_READONLY in a slot's flags
 inline constexpr uint64_t kSlotLogDirty = 1 << 0;  // KVM_MEM_LOG_DIRTY_PAGES
 enum class DirtyOp : uint64_t { kStart = 1, kFetch = 2, kStop = 3 };

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "slotbox/abi.h"
+#include "slotbox/arguments.h"
 #include "slotbox/check.h"
 #include "slotbox/cmos.h"
 #include "slotbox/console.h"
