@@ -19,12 +19,12 @@ void Console::put(char byte) {
 
 void Console::flush() {
   if (!m_line.empty()) end_line();
-  std::fflush(m_out);
+  if (m_echo) std::fflush(m_echo);
 }
 
 void Console::end_line() {
-  tally_line(m_line, m_counts);
-  std::fprintf(m_out, "%s\n", m_line.c_str());
+  if (auto check = parse_check_line(m_line)) m_checks.push_back(std::move(*check));
+  if (m_echo) std::fprintf(m_echo, "%s\n", m_line.c_str());
   m_line.clear();
 }
 

@@ -1,12 +1,13 @@
 // The guest's serial console as the host shows it: split into lines, control characters
-// made visible (a wild guest must not drive the user's terminal), each line printed as it
-// completes and tallied as a TAP check line.
+// made visible (a wild guest must not drive the user's terminal), each line echoed as it
+// completes (text reports) and parsed for TAP check results.
 #pragma once
 
-#include "host/cli/tap_tally.h"
+#include "host/cli/check_result.h"
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace slotbox::cli {
 
@@ -15,16 +16,17 @@ public:
   // Lines longer than this are split; a guest that never sends '\n' stays bounded.
   static constexpr size_t kMaxLine = 4096;
 
-  explicit Console(std::FILE* out) : m_out(out) {}
+  // echo: where lines go as they complete, or nullptr.
+  explicit Console(std::FILE* echo) : m_echo(echo) {}
   void put(char byte);
-  void flush();  // prints a last unterminated line
-  const CheckCounts& counts() const { return m_counts; }
+  void flush();  // ends a last unterminated line
+  const std::vector<CheckResult>& checks() const { return m_checks; }
 
 private:
   void end_line();
-  std::FILE* m_out;
+  std::FILE* m_echo;
   std::string m_line;
-  CheckCounts m_counts;
+  std::vector<CheckResult> m_checks;
 };
 
 } // namespace slotbox::cli

@@ -24,6 +24,10 @@ struct CommonOptions {
   std::string ram = "4G";
   double timeout_seconds = 10;
   std::string map_path;
+  ReportFormat format = ReportFormat::kText;
+  std::string output_path;
+  bool stats = false;
+  bool trace = false;
 };
 
 Result<std::optional<loader::MapFile>> checked_map(const std::string& path) {
@@ -59,6 +63,13 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
                  "seconds before a guest that has not ended is stopped")
       ->capture_default_str();
   app.add_option("--map", common.map_path, "JSON file of extra regions (RAM, ROM, aliases, MMIO windows)");
+  const std::map<std::string, ReportFormat> formats = {
+      {"text", ReportFormat::kText}, {"tap", ReportFormat::kTap}, {"json", ReportFormat::kJson}, {"junit", ReportFormat::kJunit}};
+  app.add_option("--format", common.format, "report format: text, tap, json or junit")
+      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
+  app.add_option("--output", common.output_path, "write the report (tap, json, junit) to FILE; text stays on stdout");
+  app.add_flag("--stats", common.stats, "per image: exit histogram and KVM statistics deltas");
+  app.add_flag("--trace", common.trace, "every exit, on stderr");
 }
 
 int run(const CommonOptions& common, const std::vector<std::string>& images,
@@ -69,7 +80,10 @@ int run(const CommonOptions& common, const std::vector<std::string>& images,
   if (!timeout) return report_error(timeout.error());
   auto map = checked_map(common.map_path);
   if (!map) return report_error(map.error());
-  return run_command(RunOptions{*ram, *timeout, images, std::move(*map), std::move(image_arguments)});
+  if (!common.output_path.empty() && common.format == ReportFormat::kText)
+    return report_error(Error::bad_input("--output " + common.output_path, "needs --format tap, json or junit"));
+  return run_command(RunOptions{*ram, *timeout, images, std::move(*map), std::move(image_arguments), common.format,
+                                common.output_path, common.stats, common.trace});
 }
 
 // The BIOS whose size places the ROM regions: --bios FILE, else the first embedded image.

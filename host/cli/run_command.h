@@ -1,12 +1,13 @@
-// `slotbox [run] [IMAGE|NAME ...]`: each image in a fresh VM, its checks streamed, one
-// status line per image, and the summary of all checks.
+// `slotbox [run] [IMAGE|NAME ...]`: each image in a fresh VM, its checks streamed (text)
+// or collected into a report (--format tap|json|junit, --output FILE), and the summary.
 #pragma once
 
+#include "host/cli/report.h"
 #include "host/loader/map_file.h"
 
 #include <chrono>
-#include <optional>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,10 @@ struct RunOptions {
   std::vector<std::string> images;
   std::optional<loader::MapFile> extra_regions;  // --map
   std::vector<std::string> image_arguments;      // after `--`, for every image
+  ReportFormat format = ReportFormat::kText;
+  std::string output_path;                       // --output: the report goes there
+  bool stats = false;                            // --stats
+  bool trace = false;                            // --trace
 };
 
 int run_command(const RunOptions& options);

@@ -20,6 +20,23 @@ void store(std::span<uint8_t> bytes, uint64_t value) {
   std::memcpy(bytes.data(), &value, bytes.size());
 }
 
+// One line per exit for --trace: "io out 0x3f8 1x1 0x6f", "mmio write 0xfeb00008 4 0x1".
+void trace_exit(std::FILE* trace, const kvm::VcpuExit& exit) {
+  if (const auto* io = std::get_if<kvm::IoExit>(&exit)) {
+    std::fprintf(trace, "exit: io %s port 0x%x size %u count %u%s%s\n", io->is_write ? "out" : "in", io->port,
+                 io->size, io->count, io->is_write && io->count == 1 ? " value " : "",
+                 io->is_write && io->count == 1 ? hex(load(io->data)).c_str() : "");
+  } else if (const auto* mmio = std::get_if<kvm::MmioExit>(&exit)) {
+    std::fprintf(trace, "exit: mmio %s gpa 0x%llx size %u%s%s\n", mmio->is_write ? "write" : "read",
+                 static_cast<unsigned long long>(mmio->gpa), mmio->size, mmio->is_write ? " value " : "",
+                 mmio->is_write ? hex(load(mmio->data)).c_str() : "");
+  } else if (std::holds_alternative<kvm::InterruptedExit>(exit)) {
+    std::fprintf(trace, "exit: interrupted (signal)\n");
+  } else {
+    std::fprintf(trace, "exit: run ends\n");
+  }
+}
+
 class ExitDispatcher {
 public:
   explicit ExitDispatcher(PcMachine& machine) : m_machine(machine) {}
@@ -99,7 +116,7 @@ private:
 
 } // namespace
 
-Result<RunEnd> run_until_end(PcMachine& machine, std::chrono::milliseconds limit) {
+Result<RunEnd> run_until_end(PcMachine& machine, std::chrono::milliseconds limit, std::FILE* trace) {
   auto started = std::chrono::steady_clock::now();
   ExitDispatcher dispatch(machine);
   std::optional<RunEnd> end;
@@ -109,6 +126,7 @@ Result<RunEnd> run_until_end(PcMachine& machine, std::chrono::milliseconds limit
     while (!end) {
       kvm::VcpuExit exit = SLOTBOX_TRY(machine.vcpu().run());
       ++exits;
+      if (trace) trace_exit(trace, exit);
       if (watchdog.fired()) {
         end = dispatch.timed_out(limit);
         break;

@@ -7,9 +7,11 @@
 #include "host/machine/run_end.h"
 
 #include <chrono>
+#include <cstdio>
 
 namespace slotbox::machine {
 
-Result<RunEnd> run_until_end(PcMachine& machine, std::chrono::milliseconds limit);
+// trace: where to describe every exit as it happens (--trace), or nullptr.
+Result<RunEnd> run_until_end(PcMachine& machine, std::chrono::milliseconds limit, std::FILE* trace = nullptr);
 
 } // namespace slotbox::machine

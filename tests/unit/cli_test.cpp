@@ -1,6 +1,6 @@
 // Command-line pieces that need no KVM: sizes and TAP tallies.
 #include "host/cli/size_option.h"
-#include "host/cli/tap_tally.h"
+#include "host/cli/check_result.h"
 
 #include <doctest/doctest.h>
 
@@ -34,15 +34,20 @@ TEST_CASE("sizes are described in the largest exact unit") {
   CHECK(describe_size(0) == "0 bytes");
 }
 
-TEST_CASE("TAP lines are tallied as passed, failed and skipped") {
-  CheckCounts counts;
-  tally_line("ok 1 - long mode", counts);
-  tally_line("not ok 2 - cmos # layout.cpp:12 expected 640", counts);
-  tally_line("ok 3 - high RAM # SKIP no RAM above 4 GiB", counts);
-  tally_line("# hello: 1 passed, 1 failed, 1 skipped", counts);
-  tally_line("1..3", counts);
-  tally_line("okay then", counts);
-  CHECK(counts.passed == 1);
-  CHECK(counts.failed == 1);
-  CHECK(counts.skipped == 1);
+TEST_CASE("TAP check lines parse into outcome, name and detail") {
+  auto passed = parse_check_line("ok 1 - long mode");
+  REQUIRE(passed);
+  CHECK(passed->outcome == Outcome::kPass);
+  CHECK(passed->name == "long mode");
+  auto failed = parse_check_line("not ok 2 - cmos # layout.cpp:12 expected 640");
+  REQUIRE(failed);
+  CHECK(failed->outcome == Outcome::kFail);
+  CHECK(failed->name == "cmos");
+  CHECK(failed->detail == "layout.cpp:12 expected 640");
+  auto skipped = parse_check_line("ok 3 - high RAM # SKIP no RAM above 4 GiB");
+  REQUIRE(skipped);
+  CHECK(skipped->outcome == Outcome::kSkip);
+  CHECK(skipped->detail == "no RAM above 4 GiB");
+  for (const char* other : {"# hello: 1 passed, 1 failed, 1 skipped", "1..3", "okay then", "ok x - no number"})
+    CHECK_FALSE(parse_check_line(other));
 }

@@ -1,0 +1,109 @@
+#include "host/cli/report.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+namespace slotbox::cli {
+namespace {
+
+const char* outcome_name(Outcome outcome) {
+  switch (outcome) {
+  case Outcome::kPass: return "pass";
+  case Outcome::kFail: return "fail";
+  case Outcome::kSkip: return "skip";
+  }
+  return "?";
+}
+
+std::string xml_escaped(const std::string& text) {
+  std::string escaped;
+  for (char c : text) {
+    switch (c) {
+    case '&': escaped += "&amp;"; break;
+    case '<': escaped += "&lt;"; break;
+    case '>': escaped += "&gt;"; break;
+    case '"': escaped += "&quot;"; break;
+    default: escaped += c;
+    }
+  }
+  return escaped;
+}
+
+std::string summary_line(const CheckCounts& total) {
+  return std::to_string(total.passed) + " passed, " + std::to_string(total.failed) + " failed, " +
+         std::to_string(total.skipped) + " skipped";
+}
+
+} // namespace
+
+// One TAP stream for the whole run: checks numbered across images, named "image: check".
+std::string write_tap(const RunReport& report) {
+  std::string out = "TAP version 13\n# slotbox: " + report.backend + "\n";
+  unsigned number = 0;
+  for (const ImageReport& image : report.images) {
+    out += "# " + image.name + ": " + image.verdict + "\n";
+    for (const CheckResult& check : image.checks) {
+      out += (check.outcome == Outcome::kFail ? "not ok " : "ok ") + std::to_string(++number) + " - " +
+             image.name + ": " + check.name;
+      if (check.outcome == Outcome::kSkip) out += " # SKIP " + check.detail;
+      else if (!check.detail.empty()) out += " # " + check.detail;
+      out += "\n";
+    }
+  }
+  out += "1.." + std::to_string(number) + "\n# slotbox: " + summary_line(report.total) + "\n";
+  return out;
+}
+
+std::string write_json(const RunReport& report) {
+  nlohmann::ordered_json images = nlohmann::ordered_json::array();
+  for (const ImageReport& image : report.images) {
+    nlohmann::ordered_json checks = nlohmann::ordered_json::array();
+    for (const CheckResult& check : image.checks)
+      checks.push_back({{"name", check.name}, {"outcome", outcome_name(check.outcome)}, {"detail", check.detail}});
+    nlohmann::ordered_json entry = {{"name", image.name},       {"passed", image.passed},
+                                    {"end", image.end},         {"end_detail", image.end_detail},
+                                    {"status", image.status},   {"elapsed_ms", image.elapsed_ms},
+                                    {"exits", image.exits},     {"checks", checks}};
+    if (!image.exit_kinds.empty()) entry["exit_kinds"] = image.exit_kinds;
+    if (!image.kvm_stat_deltas.empty()) entry["kvm_stat_deltas"] = image.kvm_stat_deltas;
+    images.push_back(entry);
+  }
+  nlohmann::ordered_json document = {
+      {"backend", report.backend},
+      {"ram_bytes", report.ram_size},
+      {"images", images},
+      {"summary", {{"passed", report.total.passed}, {"failed", report.total.failed}, {"skipped", report.total.skipped}}}};
+  return document.dump(2) + "\n";
+}
+
+// One <testsuite> per image, one <testcase> per check, as CI systems read JUnit XML.
+std::string write_junit(const RunReport& report) {
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"slotbox\" tests=\"" +
+                    std::to_string(report.total.total()) + "\" failures=\"" + std::to_string(report.total.failed) +
+                    "\" skipped=\"" + std::to_string(report.total.skipped) + "\">\n";
+  for (const ImageReport& image : report.images) {
+    CheckCounts counts = count(image.checks);
+    char time[32];
+    std::snprintf(time, sizeof time, "%.3f", image.elapsed_ms / 1000.0);
+    out += "  <testsuite name=\"" + xml_escaped(image.name) + "\" tests=\"" + std::to_string(counts.total()) +
+           "\" failures=\"" + std::to_string(counts.failed) + "\" skipped=\"" + std::to_string(counts.skipped) +
+           "\" time=\"" + time + "\">\n";
+    for (const CheckResult& check : image.checks) {
+      out += "    <testcase classname=\"" + xml_escaped(image.name) + "\" name=\"" + xml_escaped(check.name) + "\"";
+      if (check.outcome == Outcome::kPass) {
+        out += "/>\n";
+        continue;
+      }
+      out += ">\n      ";
+      out += check.outcome == Outcome::kFail ? "<failure message=\"" + xml_escaped(check.detail) + "\"/>"
+                                             : "<skipped message=\"" + xml_escaped(check.detail) + "\"/>";
+      out += "\n    </testcase>\n";
+    }
+    out += "  </testsuite>\n";
+  }
+  out += "</testsuites>\n";
+  return out;
+}
+
+} // namespace slotbox::cli

@@ -1,0 +1,41 @@
+// What a run found, image by image, and the writers for --format tap|json|junit. The
+// text format is streamed while images run (run_command.cpp).
+#pragma once
+
+#include "host/cli/check_result.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace slotbox::cli {
+
+enum class ReportFormat { kText, kTap, kJson, kJunit };
+
+struct ImageReport {
+  std::string name;
+  bool passed = false;
+  std::string verdict;        // "passed (guest exit: status 0)"
+  std::string end;            // "guest exit", "timeout", "triple fault", ...
+  std::string end_detail;     // "KVM_EXIT_SHUTDOWN (triple fault) at rip 0x2017f3"
+  uint32_t status = 0;        // for a guest exit
+  double elapsed_ms = 0;
+  uint64_t exits = 0;
+  std::vector<CheckResult> checks;  // the guest's, plus one for how the run ended where it counts
+  std::map<std::string, uint64_t> exit_kinds;  // --stats
+  std::map<std::string, uint64_t> kvm_stat_deltas;  // --stats, non-zero only
+};
+
+struct RunReport {
+  std::string backend;
+  uint64_t ram_size = 0;
+  std::vector<ImageReport> images;
+  CheckCounts total;
+};
+
+std::string write_tap(const RunReport& report);
+std::string write_json(const RunReport& report);
+std::string write_junit(const RunReport& report);
+
+} // namespace slotbox::cli
