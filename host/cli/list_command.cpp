@@ -19,7 +19,7 @@ int list_command() {
       expectation = "expects " + std::string(machine::end_kind_name(machine::end_kind_of(expected.end)));
       if (expected.limit_ms) expectation += " within " + std::to_string(expected.limit_ms) + " ms";
     }
-    std::printf("%-16s %-8s %s\n", std::string(embedded.name).c_str(),
+    std::printf("%-20s %-8s %s\n", std::string(embedded.name).c_str(),
                 describe_size(embedded.bytes.size()).c_str(), expectation.c_str());
   }
   return kExitPassed;

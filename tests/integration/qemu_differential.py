@@ -29,11 +29,14 @@ def slotbox_end(output):
 def qemu_run(rom, ram, expected_end):
     """QEMU's output and its end: ('guest exit', status) or ('timeout', None)."""
     limit = QEMU_TIMEOUT_SECONDS
-    if expected_end == "timeout":
-        limit = 2  # the image declared it never ends; give QEMU a short while to show it
+    if expected_end in ("timeout", "internal error"):
+        limit = 2  # QEMU does not exit on either: give it a short while to show it
     try:
         result = run(qemu_command(rom, ram=ram) + ["-no-reboot"], timeout=limit)
     except subprocess.TimeoutExpired as expired:
+        # On an emulation failure QEMU reports it and pauses the VM instead of exiting.
+        if "KVM internal error" in text_of(expired.stderr):
+            return text_of(expired.stdout), ("internal error", None)
         return text_of(expired.stdout), ("timeout", None)
     if result.returncode % 2 == 1:  # isa-debug-exit: (status << 1) | 1
         return result.stdout, ("guest exit", result.returncode >> 1)
