@@ -80,8 +80,9 @@ std::map<std::string, uint64_t> nonzero_deltas(const std::map<std::string, uint6
 }
 
 // --stats in text: the exit histogram, the busiest ports and MMIO pages, KVM stat deltas.
-void print_stats(std::FILE* out, const ImageReport& report, const machine::ExitCounters& exits) {
+void print_stats(std::FILE* out, const ImageReport& report, const machine::PcMachine& machine) {
   if (!out) return;
+  const machine::ExitCounters& exits = machine.exits();
   std::fprintf(out, "   exits:");
   for (const auto& [kind, n] : report.exit_kinds) std::fprintf(out, " %s %llu", kind.c_str(), (unsigned long long)n);
   std::fprintf(out, "\n   ports:");
@@ -97,6 +98,11 @@ void print_stats(std::FILE* out, const ImageReport& report, const machine::ExitC
   for (const auto& [page, n] : pages)
     std::fprintf(out, " 0x%llx r%llu/w%llu", (unsigned long long)page, (unsigned long long)n.reads,
                  (unsigned long long)n.writes);
+  if (exits.pooled().reads + exits.pooled().writes)
+    std::fprintf(out, " (beyond %zu addresses: r%llu/w%llu)", machine::ExitCounters::kMaxAddresses,
+                 (unsigned long long)exits.pooled().reads, (unsigned long long)exits.pooled().writes);
+  std::fprintf(out, "\n   host assist: %llu requests, %llu refused",
+               (unsigned long long)machine.host_assist().requests(), (unsigned long long)machine.host_assist().rejected());
   std::fprintf(out, "\n   kvm stats:");
   for (const auto& [name, delta] : report.kvm_stat_deltas)
     std::fprintf(out, " %s +%llu", name.c_str(), (unsigned long long)delta);
@@ -135,7 +141,7 @@ Result<int> run_image(const kvm::System& kvm, const loader::RomImage& image, con
   if (out) {
     std::fprintf(out, "-- %s: %s; %zu checks, %llu exits in %.1f ms\n", image.name().c_str(),
                  report.verdict.c_str(), guest_checks, static_cast<unsigned long long>(end.exits), report.elapsed_ms);
-    if (options.stats) print_stats(out, report, machine->exits());
+    if (options.stats) print_stats(out, report, *machine);
     std::fflush(out);
   }
   return exit_code;

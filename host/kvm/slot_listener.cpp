@@ -32,6 +32,12 @@ std::optional<MemorySlot> SlotListener::slot_for(const memory::FlatRange& range)
   return slot;
 }
 
+bool SlotListener::apply(const MemorySlot& slot) {
+  auto result = m_table.set_memory_slot(slot);
+  if (!result) m_error = result.error();
+  return result.has_value();
+}
+
 std::optional<uint32_t> SlotListener::allocate_id() {
   for (uint32_t id = 0; id < m_id_in_use.size(); ++id) {
     if (!m_id_in_use[id]) {
@@ -53,10 +59,7 @@ void SlotListener::region_del(const memory::FlatRange& range) {
   MemorySlot deletion = found->second.slot;
   deletion.size = 0;
   deletion.flags = 0;
-  if (auto result = m_table.set_memory_slot(deletion); !result) {
-    m_error = result.error();
-    return;
-  }
+  if (!apply(deletion)) return;
   m_id_in_use[found->second.slot.id] = false;
   m_slots_by_gpa.erase(found);
 }
@@ -73,9 +76,8 @@ void SlotListener::region_add(const memory::FlatRange& range) {
     return;
   }
   slot->id = *id;
-  if (auto result = m_table.set_memory_slot(*slot); !result) {
+  if (!apply(*slot)) {
     m_id_in_use[*id] = false;
-    m_error = result.error();
     return;
   }
   m_slots_by_gpa[slot->gpa] = Entry{*slot, range.region, range.offset + (slot->gpa - range.range.start)};
@@ -92,10 +94,7 @@ void SlotListener::set_logging(const memory::FlatRange& range, bool on) {
   if (found == m_slots_by_gpa.end()) return;
   MemorySlot updated = found->second.slot;
   updated.flags = on ? updated.flags | KVM_MEM_LOG_DIRTY_PAGES : updated.flags & ~KVM_MEM_LOG_DIRTY_PAGES;
-  if (auto result = m_table.set_memory_slot(updated); !result) {
-    m_error = result.error();
-    return;
-  }
+  if (!apply(updated)) return;
   found->second.slot = updated;
 }
 

@@ -37,6 +37,8 @@ public:
 
 private:
   std::optional<uint32_t> allocate_id();
+  // One KVM_SET_USER_MEMORY_REGION; false (and the error kept) when it fails.
+  bool apply(const MemorySlot& slot);
   void set_logging(const memory::FlatRange& range, bool on);
 
   // A live slot and where its memory sits in its region.

@@ -60,12 +60,6 @@ Result<kvm_translation> Vcpu::translate(uint64_t gva) const {
   return translation;
 }
 
-Result<kvm_sregs> Vcpu::special_registers() const {
-  kvm_sregs sregs{};
-  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_GET_SREGS, &sregs));
-  return sregs;
-}
-
 const char* exit_reason_name(uint32_t reason) {
   switch (reason) {
   case KVM_EXIT_UNKNOWN: return "KVM_EXIT_UNKNOWN";

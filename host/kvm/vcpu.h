@@ -24,7 +24,6 @@ public:
 
   Result<kvm_regs> registers() const;
   Result<kvm_translation> translate(uint64_t gva) const;  // KVM_TRANSLATE, through the guest's page tables
-  Result<kvm_sregs> special_registers() const;
 
   int fd() const { return m_fd.get(); }
 

@@ -27,7 +27,7 @@ Result<Expectation> read_expectation(const std::string& name, std::span<const ui
   if (header.expected_end > abi::ExpectedEnd::kMmioFetch)
     return fail(Error::bad_input("image " + name, "header declares an unknown expected end " +
                                                        std::to_string(uint32_t(header.expected_end))));
-  return Expectation{header.expected_end, header.expected_status, header.limit_ms, true};
+  return Expectation{header.expected_end, header.expected_status, header.limit_ms};
 }
 
 } // namespace

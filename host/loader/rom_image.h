@@ -16,7 +16,6 @@ struct Expectation {
   abi::ExpectedEnd end = abi::ExpectedEnd::kGuestExit;
   uint32_t status = abi::kStatusPass;
   uint32_t limit_ms = 0;  // 0: the --timeout applies
-  bool declared = false;  // the ROM carries a slotbox header
 };
 
 class RomImage {

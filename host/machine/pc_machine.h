@@ -41,6 +41,7 @@ public:
   const kvm::SlotListener& slots() const { return *m_slot_listener; }
   const DebugExit& debug_exit() const { return m_devices.debug_exit; }
   ExitCounters& exits() { return m_exits; }
+  const ExitCounters& exits() const { return m_exits; }
   const HostAssist& host_assist() const { return *m_host_assist; }
   // KVM's binary statistics, where the kernel has them (Linux 5.14 and later).
   const std::optional<kvm::Stats>& vcpu_stats() const { return m_vcpu_stats; }

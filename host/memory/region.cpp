@@ -41,7 +41,6 @@ std::unique_ptr<Region> Region::mmio(std::string name, uint64_t size, MmioHandle
 void Region::add_subregion(uint64_t address, Region& child, int priority) {
   child.m_address = address;
   child.m_priority = priority;
-  child.m_container = this;
   auto position = std::find_if(m_subregions.begin(), m_subregions.end(),
                                [&](const Region* other) { return other->m_priority <= priority; });
   m_subregions.insert(position, &child);
@@ -49,7 +48,6 @@ void Region::add_subregion(uint64_t address, Region& child, int priority) {
 
 void Region::remove_subregion(Region& child) {
   std::erase(m_subregions, &child);
-  child.m_container = nullptr;
 }
 
 void Region::set_enabled(bool enabled) { m_enabled = enabled; }
@@ -79,6 +77,5 @@ Region* Region::alias_target() const { return m_alias_target; }
 uint64_t Region::alias_offset() const { return m_alias_offset; }
 MmioHandler* Region::handler() const { return m_handler; }
 const std::vector<Region*>& Region::subregions() const { return m_subregions; }
-Region* Region::container_of() const { return m_container; }
 
 } // namespace slotbox::memory

@@ -61,7 +61,6 @@ public:
   uint64_t alias_offset() const;
   MmioHandler* handler() const;
   const std::vector<Region*>& subregions() const; // in priority order, highest first
-  Region* container_of() const;
 
 private:
   Region(std::string name, RegionKind kind, uint64_t size)
@@ -81,7 +80,6 @@ private:
   Region* m_alias_target = nullptr;
   uint64_t m_alias_offset = 0;
   MmioHandler* m_handler = nullptr;
-  Region* m_container = nullptr;
   std::vector<Region*> m_subregions;  // highest priority first; among equals, latest first
 };
 
