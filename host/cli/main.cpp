@@ -51,7 +51,7 @@ Result<uint64_t> checked_ram(const std::string& text) {
 
 Result<std::chrono::milliseconds> checked_timeout(double seconds) {
   if (!(seconds > 0) || seconds > 24 * 3600)
-    return fail(Error::bad_input("--timeout " + std::to_string(seconds), "must be between 0 and 86400 seconds"));
+    return fail(Error::bad_input("--timeout " + CLI::detail::to_string(seconds), "must be between 0 and 86400 seconds"));
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
 }
 

@@ -13,6 +13,10 @@ void PcDevices::attach(PcMemoryMap& map) {
                    map.keep(Region::mmio("isa-debug-exit", DebugExit::kPortCount, debug_exit)));
   io.add_subregion(abi::kCmosIndexPort, map.keep(Region::mmio("rtc", Cmos::kPortCount, cmos)));
   map.io().commit();
+  map.memory().begin();
+  map.system_root_mutable().add_subregion(
+      abi::kTestDeviceBase, map.keep(Region::mmio("slotbox-test-device", abi::test_device::kSize, test_device)));
+  map.memory().commit();
 }
 
 } // namespace slotbox::machine

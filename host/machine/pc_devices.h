@@ -1,11 +1,13 @@
-// The port-I/O devices of the PC, attached to a memory map's port space. Shared by the
-// running machine and `slotbox mtree`, which shows them without KVM.
+// The devices of the PC: serial, debug exit and CMOS on the port space, and slotbox's test
+// device in the MMIO hole. Shared by the running machine and `slotbox mtree`, which shows
+// them without KVM.
 #pragma once
 
 #include "host/machine/cmos.h"
 #include "host/machine/debug_exit.h"
 #include "host/machine/pc_memory_map.h"
 #include "host/machine/serial.h"
+#include "host/machine/test_device.h"
 
 namespace slotbox::machine {
 
@@ -14,12 +16,13 @@ struct PcDevices {
   PcDevices(const PcDevices&) = delete;
   PcDevices& operator=(const PcDevices&) = delete;
 
-  // Adds the devices' port regions to the map and commits the port space.
+  // Adds the devices' regions to the map and commits both address spaces.
   void attach(PcMemoryMap& map);
 
   Serial serial;
   DebugExit debug_exit;
   Cmos cmos;
+  TestDevice test_device;
 };
 
 } // namespace slotbox::machine

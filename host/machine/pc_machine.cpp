@@ -27,11 +27,6 @@ PcMachine::PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, const Machine
 // one KVM_SET_USER_MEMORY_REGION per slot and no deletes (QEMU registers low RAM whole
 // first and splits it later; slotbox does not).
 Result<void> PcMachine::register_memory() {
-  m_map->memory().begin();
-  m_map->system_root_mutable().add_subregion(
-      abi::kTestDeviceBase,
-      m_map->keep(memory::Region::mmio("slotbox-test-device", abi::test_device::kSize, m_test_device)));
-  m_map->memory().commit();
   m_slot_listener = std::make_unique<kvm::SlotListener>(m_vm);
   m_map->memory().add_listener(*m_slot_listener);
   return m_slot_listener->status();

@@ -12,7 +12,6 @@
 #include "host/machine/host_assist.h"
 #include "host/machine/map_changes.h"
 #include "host/machine/pc_devices.h"
-#include "host/machine/test_device.h"
 #include "host/machine/pc_memory_map.h"
 
 #include <memory>
@@ -63,7 +62,6 @@ private:
   std::optional<kvm::Stats> m_vm_stats;
   std::unique_ptr<MapChanges> m_changes;
   std::unique_ptr<HostAssist> m_host_assist;
-  TestDevice m_test_device;
   std::vector<std::string> m_image_arguments;
 };
 
