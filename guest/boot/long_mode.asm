@@ -113,11 +113,18 @@ build_page_tables:
     inc ecx
     cmp ecx, ebx
     jb .directory
-    mov ecx, ebx                    ; 512 entries per directory, each 2 MiB further on
-    shl ecx, 9
+    ; The directories below 4 GiB are always the same: copy them from the ROM in one
+    ; string instruction instead of ~6 emulated instructions per entry.
+    mov esi, low_directories
     mov edi, PD_BASE
-    mov eax, LEAF_FLAGS
-    xor edx, edx
+    mov ecx, LOW_GIB_MAPPED * 512 * 2
+    rep movsd
+    mov ecx, ebx                    ; the rest, above 4 GiB: 512 entries per GiB
+    sub ecx, LOW_GIB_MAPPED
+    shl ecx, 9
+    jecxz .done
+    mov eax, LEAF_FLAGS             ; edi already points past the low directories
+    mov edx, 1                      ; 4 GiB: bit 32 of the address
 .two_mib_leaf:
     mov [edi], eax
     mov [edi + 4], edx
@@ -125,7 +132,17 @@ build_page_tables:
     add eax, 1 << 21
     adc edx, 0
     loop .two_mib_leaf
+.done:
     ret
+
+; 2 MiB leaves identity-mapping the first 4 GiB, as build_page_tables would write them.
+align 8
+low_directories:
+%assign page 0
+%rep LOW_GIB_MAPPED * 512
+    dq (page << 21) | LEAF_FLAGS
+%assign page page + 1
+%endrep
 
 bits 64
 long_mode_entry:
@@ -155,7 +172,7 @@ long_mode_entry:
 
 ; The kernel stack: the boot stub's, then every trap's from CPL3 (TSS.RSP0).
 KERNEL_STACK_SIZE equ 16 * 1024
-section .bss nobits alloc write align=16
+section .stack nobits alloc write align=16      ; not zeroed: see linker/rom.ld
 global kernel_stack_top
     resb KERNEL_STACK_SIZE
 kernel_stack_top:

@@ -53,7 +53,9 @@ constexpr uint64_t kUserFlags = 0x3002;    // IOPL 3 (port I/O from CPL3), reser
 
 constexpr size_t kUserStackSize = 64 * 1024;
 
-alignas(16) uint8_t g_user_stack[kUserStackSize];
+// In .stack, which the boot stub does not zero: stacks need no initial value, and every
+// byte zeroed at CPL0 is an emulated write on PVM.
+alignas(16) __attribute__((section(".stack"))) uint8_t g_user_stack[kUserStackSize];
 TaskState g_task_state;
 uint64_t g_gdt[7];
 Gate g_idt[32];
