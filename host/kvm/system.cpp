@@ -33,8 +33,14 @@ Result<System> System::open() {
   System system{Fd(fd)};
 
   auto version = KVM_IOCTL(fd, KVM_GET_API_VERSION, 0);
-  if (!version || *version != kStableApiVersion)
-    return fail(Error::unavailable("/dev/kvm", "KVM_GET_API_VERSION is not 12"));
+  if (!version) {
+    Error error = version.error();
+    error.kind = ErrorKind::kUnavailable;
+    error.context = "/dev/kvm";
+    return fail(std::move(error));
+  }
+  if (*version != kStableApiVersion)
+    return fail(Error::unavailable("/dev/kvm", "KVM API version " + std::to_string(*version) + ", not 12"));
   for (const auto& required : kRequiredCapabilities) {
     if (system.check_extension(required.capability) <= 0)
       return fail(Error::unavailable("/dev/kvm", std::string(required.name) + " is missing"));

@@ -1,0 +1,33 @@
+"""Where KVM is unusable slotbox exits 77 (ctest's skip code) with one line saying why,
+instead of failing: /dev/kvm missing, or a /dev/kvm that is not KVM. Each case hides the
+real /dev/kvm in a private mount namespace (needs root; skipped otherwise).
+
+usage: no_kvm.py SLOTBOX CASE
+"""
+import subprocess
+import sys
+
+from support import fail, run
+
+SETUPS = {
+    "missing": "mount -t tmpfs none /dev",
+    "not-kvm": "mount --bind /dev/null /dev/kvm",
+}
+
+
+def main():
+    slotbox, case = sys.argv[1], sys.argv[2]
+    probe = subprocess.run(["unshare", "--mount", "true"], capture_output=True)
+    if probe.returncode != 0:
+        print("SKIP: cannot make a mount namespace here (needs root)")
+        sys.exit(77)
+    script = f"{SETUPS[case]} && exec {slotbox} run hello"
+    result = run(["unshare", "--mount", "sh", "-c", script], timeout=30)
+    message = result.stderr.strip()
+    print(f"exit {result.returncode}: {message}")
+    if result.returncode != 77 or len(message.splitlines()) != 1 or "/dev/kvm" not in message:
+        fail("expected exit 77 and one line naming /dev/kvm")
+
+
+if __name__ == "__main__":
+    main()
