@@ -26,6 +26,10 @@ public:
   AccessCount ports(uint64_t start, uint64_t end) const { return sum(m_ports, start, end); }
   AccessCount mmio(uint64_t start, uint64_t end) const { return sum(m_mmio, start, end); }
   const std::map<std::string, uint64_t>& by_kind() const { return m_by_kind; }
+  uint64_t of_kind(const std::string& kind) const {
+    auto found = m_by_kind.find(kind);
+    return found == m_by_kind.end() ? 0 : found->second;
+  }
   const std::map<uint64_t, AccessCount>& mmio_by_address() const { return m_mmio; }
   const std::map<uint64_t, AccessCount>& ports_by_number() const { return m_ports; }
   const AccessCount& pooled() const { return m_pooled; }

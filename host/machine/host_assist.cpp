@@ -12,6 +12,7 @@ using abi::HostStatus;
 constexpr uint64_t kPage = 4096;
 constexpr uint64_t kMaxNameLength = 64;
 constexpr uint64_t kMaxDirtyRange = 64ull << 30;  // one bitmap covers at most 64 GiB
+static_assert(abi::kExitReasonIo == KVM_EXIT_IO && abi::kExitReasonMmio == KVM_EXIT_MMIO);
 
 } // namespace
 
@@ -96,10 +97,11 @@ HostStatus HostAssist::translate(abi::HostRequest& request) {
 HostStatus HostAssist::exit_count(abi::HostRequest& request) {
   auto kind = static_cast<abi::ExitKind>(request.args[0]);
   uint64_t start = request.args[1], end = request.args[2];
-  if (end < start) return HostStatus::kBadArgument;
+  if (end < start && kind != abi::ExitKind::kReason) return HostStatus::kBadArgument;
   AccessCount count;
   if (kind == abi::ExitKind::kPortIo) count = m_context.exits.ports(start, end);
   else if (kind == abi::ExitKind::kMmio) count = m_context.exits.mmio(start, end);
+  else if (kind == abi::ExitKind::kReason) count.reads = m_context.exits.of_kind(kvm::exit_reason_name(static_cast<uint32_t>(start)));
   else return HostStatus::kBadArgument;
   request.reply[0] = count.reads;
   request.reply[1] = count.writes;

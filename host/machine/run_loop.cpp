@@ -20,7 +20,8 @@ void store(std::span<uint8_t> bytes, uint64_t value) {
   std::memcpy(bytes.data(), &value, bytes.size());
 }
 
-// One line per exit for --trace: "io out 0x3f8 1x1 0x6f", "mmio write 0xfeb00008 4 0x1".
+// One line per exit for --trace: "exit: io out port 0x3f8 size 1 count 1 value 0x6f",
+// "exit: mmio write gpa 0xfeb00008 size 4 value 0x1".
 void trace_exit(std::FILE* trace, const kvm::VcpuExit& exit) {
   if (const auto* io = std::get_if<kvm::IoExit>(&exit)) {
     std::fprintf(trace, "exit: io %s port 0x%x size %u count %u%s%s\n", io->is_write ? "out" : "in", io->port,

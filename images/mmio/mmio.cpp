@@ -20,7 +20,8 @@ void check_test_device() {
   if (!host_present()) {
     const char* const names[] = {"test device id", "scratch read-back at widths 1, 2, 4, 8",
                              "scratch byte writes merge", "device counters equal the accesses",
-                                 "each device access is one MMIO exit"};
+                                 "each device access is one MMIO exit",
+                                 "the host counted exits with reason KVM_EXIT_MMIO for them"};
     for (const char* name : names) SKIP("no slotbox test device under QEMU", "%s", name);
     return;
   }
@@ -38,11 +39,13 @@ void check_test_device() {
   uint64_t reads_before = mmio_read<uint64_t>(kDevice + reg::kReads);
   uint64_t writes_before = mmio_read<uint64_t>(kDevice + reg::kWrites);
   HostReply exits_before = host_exit_count(abi::ExitKind::kMmio, kScratch, kScratch + 8);
+  HostReply reason_before = host_exit_count(abi::ExitKind::kReason, abi::kExitReasonMmio, 0);
   for (int i = 0; i < kRounds; ++i) {
     mmio_write<uint32_t>(kScratch, i);
     (void)mmio_read<uint16_t>(kScratch);
     (void)mmio_read<uint8_t>(kScratch + 7);
   }
+  HostReply reason_after = host_exit_count(abi::ExitKind::kReason, abi::kExitReasonMmio, 0);
   uint64_t reads = mmio_read<uint64_t>(kDevice + reg::kReads) - reads_before;
   uint64_t writes = mmio_read<uint64_t>(kDevice + reg::kWrites) - writes_before;
   CHECK(reads == 2 * kRounds && writes == kRounds, "device counters equal the accesses (%lu reads, %lu writes)",
@@ -52,6 +55,8 @@ void check_test_device() {
   uint64_t exit_writes = exits_after.value[1] - exits_before.value[1];
   CHECK(exit_reads == 2 * kRounds && exit_writes == kRounds,
         "each device access is one MMIO exit (%lu read exits, %lu write exits)", exit_reads, exit_writes);
+  CHECK_EQ(reason_after.value[0] - reason_before.value[0], 3 * kRounds,
+           "the host counted %d exits with reason KVM_EXIT_MMIO for them", 3 * kRounds);
 }
 
 void check_unassigned(uint64_t hole) {

@@ -81,7 +81,8 @@ enum class HostOp : uint32_t {
                       //   -> reply[0] value, reply[1] 1 from the vCPU's stats, 2 from the VM's
   kTranslate = 2,     // a: gva -> reply[0] gpa, [1] valid, [2] writeable, [3] usermode (KVM_TRANSLATE)
   kExitCount = 3,     // a: ExitKind, b: first port/gpa, c: end (exclusive)
-                      //   -> reply[0] reads, [1] writes seen by the host in that range
+                      //   -> reply[0] reads, [1] writes seen by the host in that range;
+                      //   a: kReason, b: a KVM exit reason (KVM_EXIT_MMIO = 6) -> reply[0] count
   kMmioOverlay = 4,   // a: gpa, b: size, c: 1 add / 0 remove: an MMIO window over whatever is there
   kRamAlias = 5,      // a: gpa, b: offset into guest RAM, c: size, d: 1 add / 0 remove
   kBiosWritable = 6,  // a: 1 writable / 0 read-only again
@@ -95,7 +96,9 @@ enum class HostOp : uint32_t {
                       //   `--` on slotbox's command line, NUL-separated; reply[0] bytes used
 };
 
-enum class ExitKind : uint64_t { kPortIo = 1, kMmio = 2 };
+enum class ExitKind : uint64_t { kPortIo = 1, kMmio = 2, kReason = 3 };
+inline constexpr uint64_t kExitReasonIo = 2;    // KVM_EXIT_IO (linux/kvm.h)
+inline constexpr uint64_t kExitReasonMmio = 6;  // KVM_EXIT_MMIO
 enum class MmuMode : uint64_t { kUnknown = 0, kTdp = 1, kShadow = 2 };  // EPT/NPT, or shadow paging
 inline constexpr uint64_t kSlotReadonly = 1 << 1;  // KVM_MEM_READONLY in a slot's flags
 inline constexpr uint64_t kSlotLogDirty = 1 << 0;  // KVM_MEM_LOG_DIRTY_PAGES
