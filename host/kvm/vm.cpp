@@ -36,7 +36,26 @@ Result<std::vector<uint64_t>> Vm::dirty_log(const MemorySlot& slot) {
   log.slot = slot.id;
   log.dirty_bitmap = bitmap.data();
   SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_GET_DIRTY_LOG, &log, "slot " + std::to_string(slot.id)));
+  if (m_manual_dirty_clear) {
+    kvm_clear_dirty_log clear{};
+    clear.slot = slot.id;
+    clear.first_page = 0;
+    clear.num_pages = static_cast<uint32_t>(pages);  // the whole slot: no multiple of 64 needed
+    clear.dirty_bitmap = bitmap.data();
+    SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_CLEAR_DIRTY_LOG, &clear, "slot " + std::to_string(slot.id)));
+  }
   return bitmap;
+}
+
+Result<void> Vm::enable_manual_dirty_clear() {
+  int supported = ::ioctl(m_fd.get(), KVM_CHECK_EXTENSION, KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2);
+  if (supported <= 0 || !(supported & KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE)) return {};
+  kvm_enable_cap cap{};
+  cap.cap = KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2;
+  cap.args[0] = KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE;  // not INITIALLY_SET: logs start clean
+  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_ENABLE_CAP, &cap, "KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2"));
+  m_manual_dirty_clear = true;
+  return {};
 }
 
 Result<void> Vm::set_real_mode_pages() {

@@ -25,6 +25,10 @@ public:
   // Intel VMX without unrestricted guest needs these three pages for real mode; QEMU puts
   // them at the same place. A no-op elsewhere.
   Result<void> set_real_mode_pages();
+  // Where KVM offers KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2, dirty_log() gets the bitmap and
+  // then clears exactly those bits with KVM_CLEAR_DIRTY_LOG, instead of relying on
+  // KVM_GET_DIRTY_LOG to clear as it reads. Call before any slot logs.
+  Result<void> enable_manual_dirty_clear();
 
   int fd() const { return m_fd.get(); }
   uint32_t max_memory_slots() const override { return m_max_memory_slots; }
@@ -35,6 +39,7 @@ private:
   size_t m_vcpu_mmap_size;
   uint32_t m_max_memory_slots;
   uint64_t m_memory_slot_calls = 0;
+  bool m_manual_dirty_clear = false;
 };
 
 } // namespace slotbox::kvm

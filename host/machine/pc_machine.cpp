@@ -11,6 +11,7 @@ Result<std::unique_ptr<PcMachine>> PcMachine::create(const kvm::System& kvm,
   auto map = SLOTBOX_TRY(PcMemoryMap::create(options.ram_size, bios, options.extra_regions));
   kvm::Vm vm = SLOTBOX_TRY(kvm.create_vm());
   SLOTBOX_TRY_VOID(vm.set_real_mode_pages());
+  SLOTBOX_TRY_VOID(vm.enable_manual_dirty_clear());
   std::unique_ptr<PcMachine> machine(new PcMachine(std::move(map), std::move(vm), options));
   machine->m_devices.attach(*machine->m_map);
   SLOTBOX_TRY_VOID(machine->register_memory());
