@@ -31,6 +31,13 @@ struct Error {
     return text;
   }
 
+  // The same error, reported as another kind: a failed open() of a user's file is bad
+  // input (exit 2), a failed open of /dev/kvm means KVM is unavailable (exit 77).
+  Error as(ErrorKind new_kind) && {
+    kind = new_kind;
+    return std::move(*this);
+  }
+
   static Error from_errno(std::string what, std::string context = {}, int code = errno) {
     return Error{ErrorKind::kSystem, std::move(what), std::move(context), code, {}};
   }

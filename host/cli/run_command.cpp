@@ -153,9 +153,8 @@ Result<void> write_report(const std::string& path, const std::string& contents) 
   {
     std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
     if (!file || !(file << contents) || !file.flush()) {
+      Error error = Error::from_errno("--output " + path).as(ErrorKind::kBadInput);
       std::remove(temporary.c_str());
-      Error error = Error::from_errno("--output " + path);
-      error.kind = ErrorKind::kBadInput;
       return fail(std::move(error));
     }
   }

@@ -31,11 +31,7 @@ Result<void> read_exactly(int fd, void* buffer, size_t size, uint64_t offset, co
 
 Result<Stats> Stats::open(int owner_fd, const std::string& owner) {
   auto fd = KVM_IOCTL(owner_fd, KVM_GET_STATS_FD, 0, owner);
-  if (!fd) {
-    Error error = fd.error();
-    error.kind = ErrorKind::kUnavailable;
-    return fail(std::move(error));
-  }
+  if (!fd) return fail(Error(fd.error()).as(ErrorKind::kUnavailable));
   Stats stats(Fd(*fd), owner);
   SLOTBOX_TRY_VOID(stats.read_descriptors());
   return stats;

@@ -25,20 +25,11 @@ constexpr RequiredCapability kRequiredCapabilities[] = {
 
 Result<System> System::open() {
   int fd = ::open("/dev/kvm", O_RDWR | O_CLOEXEC);
-  if (fd < 0) {
-    Error error = Error::from_errno("open", "/dev/kvm");
-    error.kind = ErrorKind::kUnavailable;
-    return fail(std::move(error));
-  }
+  if (fd < 0) return fail(Error::from_errno("open", "/dev/kvm").as(ErrorKind::kUnavailable));
   System system{Fd(fd)};
 
-  auto version = KVM_IOCTL(fd, KVM_GET_API_VERSION, 0);
-  if (!version) {
-    Error error = version.error();
-    error.kind = ErrorKind::kUnavailable;
-    error.context = "/dev/kvm";
-    return fail(std::move(error));
-  }
+  auto version = KVM_IOCTL(fd, KVM_GET_API_VERSION, 0, "/dev/kvm");
+  if (!version) return fail(Error(version.error()).as(ErrorKind::kUnavailable));
   if (*version != kStableApiVersion)
     return fail(Error::unavailable("/dev/kvm", "KVM API version " + std::to_string(*version) + ", not 12"));
   for (const auto& required : kRequiredCapabilities) {

@@ -117,11 +117,7 @@ Result<MapRegion> parse_region(const Context& context, const std::string& map_pa
 Result<MapFile> read_map_file(const std::string& path) {
   Context context{path};
   std::ifstream stream(path);
-  if (!stream) {
-    Error error = Error::from_errno("map " + path);
-    error.kind = ErrorKind::kBadInput;
-    return fail(std::move(error));
-  }
+  if (!stream) return fail(Error::from_errno("map " + path).as(ErrorKind::kBadInput));
   json document = json::parse(stream, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
   if (document.is_discarded()) return fail(context.error("(file)", "not valid JSON"));
   if (!document.is_object() || !document.contains("regions") || !document.at("regions").is_array())

@@ -9,11 +9,7 @@ namespace slotbox::loader {
 namespace {
 
 // A file that cannot be read is the user's input problem (exit 2), not a host failure.
-Error unreadable(const std::string& path) {
-  Error error = Error::from_errno("image " + path);
-  error.kind = ErrorKind::kBadInput;
-  return error;
-}
+Error unreadable(const std::string& path) { return Error::from_errno("image " + path).as(ErrorKind::kBadInput); }
 
 Result<Expectation> read_expectation(const std::string& name, std::span<const uint8_t> bytes) {
   abi::ImageHeader header;

@@ -18,19 +18,11 @@ constexpr unsigned kWritesPerRound = 300;
 uint8_t g_expected[kPages / 8];
 uint8_t g_bitmap[kPages / 8];
 
-// xorshift: the same pseudo-random pages on every host.
-uint64_t next(uint64_t& state) {
-  state ^= state << 13;
-  state ^= state >> 7;
-  state ^= state << 17;
-  return state;
-}
-
 unsigned write_round(uint64_t seed) {
   for (auto& byte : g_expected) byte = 0;
   uint64_t state = seed;
   for (unsigned i = 0; i < kWritesPerRound; ++i) {
-    uint64_t page = next(state) % kPages;
+    uint64_t page = next_random(state) % kPages;
     *reinterpret_cast<volatile uint64_t*>(kRange + page * kPage + (state % 512) * 8) = state;
     g_expected[page / 8] |= static_cast<uint8_t>(1u << (page % 8));
   }

@@ -95,10 +95,7 @@ void check_against_host() {
   int agree = 0, asked = 0;
   uint64_t first_disagreement = 0;
   for (int i = 0; i < kTranslations; ++i, ++asked) {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    uint64_t address = state % span;
+    uint64_t address = next_random(state) % span;
     Walk mine = walk(address, cr3);
     HostReply host = host_call(abi::HostOp::kTranslate, address);
     bool same = host.ok() && mine.present == (host.value[1] != 0) && (!mine.present || mine.physical == host.value[0]);

@@ -37,37 +37,29 @@ private:
   std::vector<std::unique_ptr<uint8_t[]>> m_bytes;
 };
 
-// "add ram 0x0+0x1000 @0" for each listener call, in order.
-class RecordingListener final : public Listener {
-public:
-  void region_del(const FlatRange& range) override { record("del", range); }
-  void region_add(const FlatRange& range) override { record("add", range); }
-  std::vector<std::string> calls;
+// "ram 0x0+0x1000 @0x0" (region, start+size, offset into the region), " ro" if read-only.
+inline std::string describe(const FlatRange& range) {
+  char text[160];
+  std::snprintf(text, sizeof text, "%s 0x%llx+0x%llx @0x%llx%s", range.region->name().c_str(),
+                static_cast<unsigned long long>(range.range.start), static_cast<unsigned long long>(range.range.size),
+                static_cast<unsigned long long>(range.offset), range.readonly ? " ro" : "");
+  return text;
+}
 
-private:
-  void record(const char* what, const FlatRange& range) {
-    char text[160];
-    std::snprintf(text, sizeof text, "%s %s 0x%llx+0x%llx @0x%llx%s", what, range.region->name().c_str(),
-                  static_cast<unsigned long long>(range.range.start),
-                  static_cast<unsigned long long>(range.range.size),
-                  static_cast<unsigned long long>(range.offset), range.readonly ? " ro" : "");
-    calls.push_back(text);
-  }
-};
-
-// The flat view in the same notation, one string per range.
+// The flat view, one string per range.
 inline std::vector<std::string> describe(const FlatView& view) {
   std::vector<std::string> lines;
-  for (const FlatRange& range : view.ranges()) {
-    char text[160];
-    std::snprintf(text, sizeof text, "%s 0x%llx+0x%llx @0x%llx%s", range.region->name().c_str(),
-                  static_cast<unsigned long long>(range.range.start),
-                  static_cast<unsigned long long>(range.range.size),
-                  static_cast<unsigned long long>(range.offset), range.readonly ? " ro" : "");
-    lines.push_back(text);
-  }
+  for (const FlatRange& range : view.ranges()) lines.push_back(describe(range));
   return lines;
 }
+
+// "add ram 0x0+0x1000 @0x0" for each listener call, in order.
+class RecordingListener final : public Listener {
+public:
+  void region_del(const FlatRange& range) override { calls.push_back("del " + describe(range)); }
+  void region_add(const FlatRange& range) override { calls.push_back("add " + describe(range)); }
+  std::vector<std::string> calls;
+};
 
 class NullDevice final : public MmioHandler {
 public:

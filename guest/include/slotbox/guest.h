@@ -11,3 +11,4 @@
 #include "slotbox/image.h"
 #include "slotbox/io.h"
 #include "slotbox/kernel_call.h"
+#include "slotbox/random.h"

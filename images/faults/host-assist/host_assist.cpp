@@ -72,12 +72,7 @@ void image_main() {
   int answered = 0;
   for (int i = 0; i < kRandomBlocks; ++i) {
     auto* words = reinterpret_cast<uint64_t*>(&g_block);
-    for (unsigned w = 0; w < sizeof g_block / 8; ++w) {
-      state ^= state << 13;
-      state ^= state >> 7;
-      state ^= state << 17;
-      words[w] = state;
-    }
+    for (unsigned w = 0; w < sizeof g_block / 8; ++w) words[w] = next_random(state);
     g_block.version = abi::kHostAssistVersion;  // get past the version check half the time
     if (i % 2) g_block.version = static_cast<uint32_t>(state);
     g_block.op = static_cast<HostOp>(state % 10);  // mostly real opcodes with garbage arguments
