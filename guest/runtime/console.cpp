@@ -27,6 +27,13 @@ struct SerialLine {
     pending[length++] = c;
     if (c == '\n' || length == kTransmitFifoSize) flush();
   }
+  // From CPL0 only (the crash path): what is pending, then text, one `outb` at a time,
+  // with no kernel call that could trap into the handler that is reporting a trap.
+  void write_from_kernel(const char* text, size_t count) {
+    for (size_t i = 0; i < length; ++i) outb(slotbox::abi::kSerialPort, pending[i]);
+    length = 0;
+    for (size_t i = 0; i < count; ++i) outb(slotbox::abi::kSerialPort, text[i]);
+  }
   void flush() {
     if (!fifo_enabled) {
       outb(kFifoControlPort, kFifoEnableAndClear);
@@ -155,6 +162,8 @@ void format(Sink& sink, const char* format, va_list incoming) {
 } // namespace
 
 void put_char(char c) { g_serial.put(c); }
+
+void kernel_console_write(const char* text, size_t length) { g_serial.write_from_kernel(text, length); }
 
 void vprint(const char* text, va_list arguments) {
   Sink sink;

@@ -1,6 +1,7 @@
 // The minimal CPL0 kernel under the checks: descriptor tables, traps, the switch to CPL3.
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 namespace slotbox::guest {
@@ -20,5 +21,9 @@ struct TrapFrame {
 };
 
 [[noreturn]] void exit_guest(uint32_t status);
+
+// Console output from CPL0 (console.cpp): flushes what the checks left pending, then
+// writes text straight to the serial port. The crash path's only way to speak.
+void kernel_console_write(const char* text, size_t length);
 
 } // namespace slotbox::guest

@@ -1,5 +1,7 @@
 // Every exception lands here. A `ud2` from CPL3 is a kernel call (kernel_call.h); any
-// other exception is a bug in the image: report it as a TAP bail-out and fail the run.
+// other exception is a bug in the image: report it as a TAP bail-out and end the run with
+// kStatusCrash + vector. The report runs at CPL0 and never makes a kernel call: a `ud2`
+// here would be an unexpected #UD in turn, and the recursion would end in a triple fault.
 #include "kernel.h"
 #include "slotbox/abi.h"
 #include "slotbox/console.h"
@@ -22,11 +24,6 @@ struct FaultProbe {
 };
 FaultProbe g_probe;
 constexpr uint64_t kProbedVectors[] = {6, 13, 14};  // #UD, #GP, #PF
-
-const char* const kExceptionNames[32] = {
-    "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO", "#TS", "#NP",
-    "#SS", "#GP", "#PF", "15",  "#MF", "#AC", "#MC", "#XM", "#VE", "#CP", "22",  "23",
-    "24",  "25",  "26",  "27",  "28",  "29",  "#SX", "31"};
 
 uint64_t read_cr(int number) {
   uint64_t value = 0;
@@ -101,6 +98,23 @@ bool caught_by_probe(TrapFrame& frame) {
   return true;
 }
 
+// One line, straight to the serial port, then the crash status. A fault while reporting
+// (say, a broken console) skips the report rather than recursing.
+[[noreturn]] void crash(const TrapFrame& frame) {
+  static bool crashing = false;
+  if (!crashing) {
+    crashing = true;
+    char line[200];
+    size_t length = format_to(line, sizeof line,
+                              "Bail out! unexpected exception %s (vector %lu, error code 0x%lx) at rip 0x%lx, "
+                              "cr2 0x%lx, CPL %lu\n",
+                              slotbox::abi::kExceptionNames[frame.vector % slotbox::abi::kExceptionVectors], frame.vector,
+                              frame.error_code, frame.rip, read_cr(2), frame.cs & 3);
+    kernel_console_write(line, length < sizeof line ? length : sizeof line - 1);
+  }
+  exit_guest(slotbox::abi::kStatusCrash + frame.vector % slotbox::abi::kExceptionVectors);
+}
+
 } // namespace
 
 [[noreturn]] void exit_guest(uint32_t status) {
@@ -118,9 +132,5 @@ extern "C" void trap_dispatch(slotbox::guest::TrapFrame* frame) {
     return;
   }
   if (caught_by_probe(*frame)) return;
-  print("Bail out! unexpected exception %s (vector %lu, error code 0x%lx) at rip 0x%lx, "
-        "cr2 0x%lx, CPL %lu\n",
-        kExceptionNames[frame->vector & 31], frame->vector, frame->error_code, frame->rip,
-        read_cr(2), frame->cs & 3);
-  exit_guest(slotbox::abi::kStatusFail);
+  crash(*frame);
 }

@@ -34,7 +34,9 @@ void text(std::FILE* stream, const char* format, const std::string& a = {}, cons
 // passes, any other unexpected end fails. Returns the image's exit code.
 int judge(const loader::Expectation& expected, const RunEnd& end, ImageReport& report) {
   EndKind expected_kind = machine::end_kind_of(expected.end);
-  bool as_declared = end.kind == expected_kind && (end.kind != EndKind::kGuestExit || end.status == expected.status);
+  bool as_declared = end.kind == expected_kind;
+  if (end.kind == EndKind::kGuestExit) as_declared = as_declared && end.status == expected.status;
+  if (end.kind == EndKind::kGuestCrash) as_declared = as_declared && end.status == abi::kStatusCrash + expected.status;
   CheckCounts counts = count(report.checks);
   std::string how = report.end + ": " + end.detail;
   int exit_code = kExitPassed;

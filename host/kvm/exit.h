@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 #include <variant>
+#include <vector>
 
 namespace slotbox::kvm {
 
@@ -30,7 +31,12 @@ struct MmioExit {
 struct HltExit {};
 struct ShutdownExit {};      // triple fault
 struct FailEntryExit { uint64_t hardware_reason; };
-struct InternalErrorExit { uint32_t suberror; };  // e.g. KVM_INTERNAL_ERROR_EMULATION
+// e.g. KVM_INTERNAL_ERROR_EMULATION; for an emulation failure KVM may give the bytes of
+// the instruction it could not emulate (KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES).
+struct InternalErrorExit {
+  uint32_t suberror;
+  std::vector<uint8_t> instruction;
+};
 struct InterruptedExit {};   // KVM_RUN returned EINTR: a signal (the watchdog) arrived
 struct UnhandledExit { uint32_t reason; };
 

@@ -2,9 +2,27 @@
 
 #include "host/kvm/ioctl.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace slotbox::kvm {
+namespace {
+
+// The instruction bytes are there only for an emulation failure whose flags say so, and
+// only as far as ndata covers them (KVM API documentation, KVM_EXIT_INTERNAL_ERROR).
+InternalErrorExit internal_error(const kvm_run& run) {
+  InternalErrorExit exit{run.internal.suberror, {}};
+  const auto& failure = run.emulation_failure;
+  constexpr uint32_t kWordsThroughBytes = 3;  // flags, then insn_size with insn_bytes: u64 words
+  if (failure.suberror == KVM_INTERNAL_ERROR_EMULATION && failure.ndata >= kWordsThroughBytes &&
+      (failure.flags & KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES)) {
+    size_t size = std::min<size_t>(failure.insn_size, sizeof failure.insn_bytes);
+    exit.instruction.assign(failure.insn_bytes, failure.insn_bytes + size);
+  }
+  return exit;
+}
+
+} // namespace
 
 Result<void> Vcpu::set_cpuid(const std::vector<kvm_cpuid_entry2>& entries) {
   std::vector<uint8_t> buffer(sizeof(kvm_cpuid2) + entries.size() * sizeof(kvm_cpuid_entry2));
@@ -41,7 +59,7 @@ VcpuExit Vcpu::decode() const {
   case KVM_EXIT_HLT: return HltExit{};
   case KVM_EXIT_SHUTDOWN: return ShutdownExit{};
   case KVM_EXIT_FAIL_ENTRY: return FailEntryExit{run.fail_entry.hardware_entry_failure_reason};
-  case KVM_EXIT_INTERNAL_ERROR: return InternalErrorExit{run.internal.suberror};
+  case KVM_EXIT_INTERNAL_ERROR: return internal_error(run);
   case KVM_EXIT_INTR: return InterruptedExit{};
   default: return UnhandledExit{run.exit_reason};
   }

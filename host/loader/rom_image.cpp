@@ -20,9 +20,12 @@ Result<Expectation> read_expectation(const std::string& name, std::span<const ui
                                                        std::to_string(header.abi_version) +
                                                        " is not " +
                                                        std::to_string(abi::kImageAbiVersion)));
-  if (header.expected_end > abi::ExpectedEnd::kMmioFetch)
+  if (header.expected_end > abi::ExpectedEnd::kCrash)
     return fail(Error::bad_input("image " + name, "header declares an unknown expected end " +
                                                        std::to_string(uint32_t(header.expected_end))));
+  if (header.expected_end == abi::ExpectedEnd::kCrash && header.expected_status >= abi::kExceptionVectors)
+    return fail(Error::bad_input("image " + name, "header expects a crash on exception vector " +
+                                                       std::to_string(header.expected_status) + ", not 0-31"));
   return Expectation{header.expected_end, header.expected_status, header.limit_ms};
 }
 

@@ -53,6 +53,7 @@ HostStatus HostAssist::perform(abi::HostRequest& request) {
   case HostOp::kSlotAt: return slot_at(request);
   case HostOp::kBackend:
     request.reply[0] = static_cast<uint64_t>(m_context.mmu);
+    request.reply[1] = static_cast<uint64_t>(m_context.module);
     return HostStatus::kOk;
   case HostOp::kArguments: return arguments(request);
   }

@@ -29,6 +29,7 @@ struct HostAssistContext {
   const std::optional<kvm::Stats>& vcpu_stats;
   const std::optional<kvm::Stats>& vm_stats;
   abi::MmuMode mmu;
+  abi::KvmModule module;
   const std::vector<std::string>& image_arguments;
 };
 

@@ -12,6 +12,7 @@ Result<std::unique_ptr<PcMachine>> PcMachine::create(const kvm::System& kvm,
   kvm::Vm vm = SLOTBOX_TRY(kvm.create_vm());
   SLOTBOX_TRY_VOID(vm.set_real_mode_pages());
   SLOTBOX_TRY_VOID(vm.enable_manual_dirty_clear());
+  SLOTBOX_TRY_VOID(vm.enable_exit_on_emulation_failure());
   std::unique_ptr<PcMachine> machine(new PcMachine(std::move(map), std::move(vm), options));
   machine->m_devices.attach(*machine->m_map);
   SLOTBOX_TRY_VOID(machine->register_memory());
@@ -35,13 +36,20 @@ Result<void> PcMachine::register_memory() {
 
 namespace {
 
-abi::MmuMode mmu_mode() {
-  switch (kvm::detect_backend().mmu) {
+abi::MmuMode mmu_mode(const kvm::Backend& backend) {
+  switch (backend.mmu) {
   case kvm::MmuMode::kTdp: return abi::MmuMode::kTdp;
   case kvm::MmuMode::kShadow: return abi::MmuMode::kShadow;
   case kvm::MmuMode::kUnknown: return abi::MmuMode::kUnknown;
   }
   return abi::MmuMode::kUnknown;
+}
+
+abi::KvmModule kvm_module(const kvm::Backend& backend) {
+  if (backend.module == "kvm_pvm") return abi::KvmModule::kPvm;
+  if (backend.module == "kvm_intel") return abi::KvmModule::kIntel;
+  if (backend.module == "kvm_amd") return abi::KvmModule::kAmd;
+  return abi::KvmModule::kUnknown;
 }
 
 } // namespace
@@ -51,9 +59,10 @@ void PcMachine::attach_host_assist() {
   if (auto stats = kvm::Stats::open(m_vcpu->fd(), "vCPU 0")) m_vcpu_stats = std::move(*stats);
   if (auto stats = kvm::Stats::open(m_vm.fd(), "VM")) m_vm_stats = std::move(*stats);
   m_changes = std::make_unique<MapChanges>(*m_map);
+  kvm::Backend backend = kvm::detect_backend();
   m_host_assist = std::make_unique<HostAssist>(HostAssistContext{
-      *m_map, *m_vcpu, *m_slot_listener, *m_changes, m_exits, m_vcpu_stats, m_vm_stats, mmu_mode(),
-      m_image_arguments});
+      *m_map, *m_vcpu, *m_slot_listener, *m_changes, m_exits, m_vcpu_stats, m_vm_stats, mmu_mode(backend),
+      kvm_module(backend), m_image_arguments});
   m_map->io().begin();
   m_map->io_root().add_subregion(
       abi::kHostAssistPort,

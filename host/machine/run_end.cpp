@@ -5,6 +5,7 @@ namespace slotbox::machine {
 const char* end_kind_name(EndKind kind) {
   switch (kind) {
   case EndKind::kGuestExit: return "guest exit";
+  case EndKind::kGuestCrash: return "guest crash";
   case EndKind::kTimeout: return "timeout";
   case EndKind::kTripleFault: return "triple fault";
   case EndKind::kInternalError: return "internal error";
@@ -22,8 +23,17 @@ EndKind end_kind_of(abi::ExpectedEnd expected) {
   case abi::ExpectedEnd::kTripleFault: return EndKind::kTripleFault;
   case abi::ExpectedEnd::kInternalError: return EndKind::kInternalError;
   case abi::ExpectedEnd::kMmioFetch: return EndKind::kInternalError;
+  case abi::ExpectedEnd::kCrash: return EndKind::kGuestCrash;
   }
   return EndKind::kGuestExit;
+}
+
+RunEnd guest_exit_end(uint32_t status) {
+  if (!abi::is_crash_status(status)) return RunEnd{EndKind::kGuestExit, status, "status " + std::to_string(status)};
+  uint32_t vector = status - abi::kStatusCrash;
+  return RunEnd{EndKind::kGuestCrash, status,
+                "unexpected exception " + std::string(abi::kExceptionNames[vector]) + " (vector " +
+                    std::to_string(vector) + ")"};
 }
 
 } // namespace slotbox::machine

@@ -11,6 +11,7 @@ namespace slotbox::machine {
 
 enum class EndKind {
   kGuestExit,      // wrote a status to the exit port
+  kGuestCrash,     // the runtime reported an unexpected exception (status kStatusCrash + vector)
   kTimeout,        // the watchdog stopped it
   kTripleFault,    // KVM_EXIT_SHUTDOWN
   kInternalError,  // KVM_EXIT_INTERNAL_ERROR
@@ -21,7 +22,7 @@ enum class EndKind {
 
 struct RunEnd {
   EndKind kind;
-  uint32_t status = 0;   // for kGuestExit
+  uint32_t status = 0;   // for kGuestExit and kGuestCrash: what the guest wrote to the exit port
   std::string detail;    // "KVM_EXIT_SHUTDOWN (triple fault) at rip 0xfff0"
   std::chrono::microseconds elapsed{0};
   uint64_t exits = 0;
@@ -31,5 +32,7 @@ const char* end_kind_name(EndKind kind);
 // The end an image header declares, as an EndKind (kMmioFetch maps to kInternalError:
 // KVM cannot emulate an instruction it cannot fetch).
 EndKind end_kind_of(abi::ExpectedEnd expected);
+// The run that ends with a guest's exit-port status: a crash report or an ordinary exit.
+RunEnd guest_exit_end(uint32_t status);
 
 } // namespace slotbox::machine

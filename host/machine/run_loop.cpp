@@ -54,8 +54,7 @@ public:
       else
         store(element, io.read(exit.port, exit.size));
     }
-    if (auto status = m_machine.debug_exit().status())
-      return RunEnd{EndKind::kGuestExit, *status, "status " + std::to_string(*status)};
+    if (auto status = m_machine.debug_exit().status()) return guest_exit_end(*status);
     return std::nullopt;
   }
   std::optional<RunEnd> operator()(const kvm::MmioExit& exit) {
@@ -72,15 +71,17 @@ public:
     return ended(EndKind::kHalt, "KVM_EXIT_HLT (halted with interrupts off)");
   }
   std::optional<RunEnd> operator()(const kvm::ShutdownExit&) {
-    return ended(EndKind::kTripleFault, "KVM_EXIT_SHUTDOWN (triple fault)");
+    return RunEnd{EndKind::kTripleFault, 0, "KVM_EXIT_SHUTDOWN (triple fault)" + where_shut_down()};
   }
   std::optional<RunEnd> operator()(const kvm::FailEntryExit& exit) {
     return ended(EndKind::kFailEntry,
                  "KVM_EXIT_FAIL_ENTRY (hardware reason " + hex(exit.hardware_reason) + ")");
   }
   std::optional<RunEnd> operator()(const kvm::InternalErrorExit& exit) {
-    return ended(EndKind::kInternalError, "KVM_EXIT_INTERNAL_ERROR (" +
-                                              internal_error_name(exit.suberror) + ")");
+    std::string bytes;
+    for (uint8_t byte : exit.instruction) bytes += (bytes.empty() ? "" : " ") + hex_byte(byte);
+    return ended(EndKind::kInternalError, "KVM_EXIT_INTERNAL_ERROR (" + internal_error_name(exit.suberror) +
+                                              (bytes.empty() ? "" : ", instruction bytes " + bytes) + ")");
   }
   std::optional<RunEnd> operator()(const kvm::InterruptedExit&) { return std::nullopt; }
   RunEnd timed_out(std::chrono::milliseconds limit) const {
@@ -111,6 +112,27 @@ private:
     auto regs = m_machine.vcpu().registers();
     return regs ? " at rip " + hex(regs->rip) : std::string();
   }
+
+  // KVM on SVM resets the vCPU before it reports a shutdown (the VMCB is reinitialised
+  // on the intercept), so its registers hold the reset state, not where the guest was.
+  // Say so rather than print the reset vector as the place of the fault.
+  std::string where_shut_down() const {
+    auto regs = m_machine.vcpu().registers();
+    if (!regs) return {};
+    if (regs->rip == kResetRip && regs->rflags == kResetFlags && regs->rsp == 0)
+      return " at an unknown rip (KVM reset the vCPU before reporting it)";
+    return " at rip " + hex(regs->rip);
+  }
+
+  static std::string hex_byte(uint8_t byte) {
+    const char* digits = "0123456789abcdef";
+    return {digits[byte >> 4], digits[byte & 15]};
+  }
+
+  // The architectural reset state (SDM vol. 3A 10.1.1, table 10-1): RIP 0xFFF0 with CS
+  // based at 0xFFFF0000, RFLAGS with only the reserved bit 1.
+  static constexpr uint64_t kResetRip = 0xFFF0;
+  static constexpr uint64_t kResetFlags = 0x2;
 
   PcMachine& m_machine;
 };

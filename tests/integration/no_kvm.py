@@ -1,6 +1,7 @@
 """Where KVM is unusable slotbox exits 77 (ctest's skip code) with one line saying why,
-instead of failing: /dev/kvm missing, or a /dev/kvm that is not KVM. Each case hides the
-real /dev/kvm in a private mount namespace (needs root; skipped otherwise).
+instead of failing: /dev/kvm missing, or a /dev/kvm that is not KVM. Each case builds its
+own /dev on a tmpfs in a private mount namespace (needs root; skipped otherwise), so it
+runs the same whether or not this machine has a real /dev/kvm.
 
 usage: no_kvm.py SLOTBOX CASE
 """
@@ -11,7 +12,8 @@ from support import fail, run
 
 SETUPS = {
     "missing": "mount -t tmpfs none /dev",
-    "not-kvm": "mount --bind /dev/null /dev/kvm",
+    # the memory device /dev/null (char 1:3) under KVM's name
+    "not-kvm": "mount -t tmpfs none /dev && mknod /dev/kvm c 1 3",
 }
 
 

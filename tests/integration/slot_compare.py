@@ -3,7 +3,10 @@ same guest-physical ranges, sizes and read-only flags, and host addresses at the
 offsets into RAM, BIOS and option ROM. Both are traced with strace. slotbox must also
 register its final map directly: one KVM_SET_USER_MEMORY_REGION per slot, no deletes.
 
-usage: slot_compare.py SLOTBOX ROM RAM
+With --traces DIR, both traces come from a nested backend run (tests/nested/campaign.sh:
+slotbox-RAM.strace and qemu-RAM.strace, QEMU stopped before its first instruction).
+
+usage: slot_compare.py SLOTBOX ROM RAM [--traces DIR]
 """
 import os
 import re
@@ -19,6 +22,19 @@ FOUR_GIB = 1 << 32
 OPTION_ROM_GPA = 0xC0000
 
 
+def calls_in(trace, who):
+    """Every memory-slot ioctl in an strace log, in order, as dicts."""
+    try:
+        with open(trace) as file:
+            calls = [m.groups() for m in map(SET_REGION.search, file) if m]
+    except OSError as error:
+        fail(f"no trace of {who}: {error}")
+    if not calls:
+        fail(f"no KVM_SET_USER_MEMORY_REGION traced for {who}")
+    return [{"slot": int(s), "readonly": "READONLY" in f, "gpa": int(g, 0), "size": int(n),
+             "hva": int(h, 0)} for s, f, g, n, h in calls]
+
+
 def traced_calls(command):
     """Every memory-slot ioctl the command made, in order, as dicts."""
     with tempfile.TemporaryDirectory() as directory:
@@ -27,12 +43,7 @@ def traced_calls(command):
         if "PTRACE" in result.stderr or "Operation not permitted" in result.stderr:
             print(f"SKIP: strace cannot trace here: {result.stderr.strip()}")
             sys.exit(77)
-        with open(trace) as file:
-            calls = [m.groups() for m in map(SET_REGION.search, file) if m]
-    if not calls:
-        fail(f"no KVM_SET_USER_MEMORY_REGION traced for {command[0]}: {result.stderr}")
-    return [{"slot": int(s), "readonly": "READONLY" in f, "gpa": int(g, 0), "size": int(n),
-             "hva": int(h, 0)} for s, f, g, n, h in calls]
+        return calls_in(trace, f"{command[0]}: {result.stderr}")
 
 
 def final_slots(calls):
@@ -67,10 +78,15 @@ def describe(rows):
 
 def main():
     slotbox, rom, ram = sys.argv[1], sys.argv[2], sys.argv[3]
-    skip_without_kvm()
     bios_size = os.path.getsize(rom)
-    ours_calls = traced_calls([slotbox, "run", rom, "--ram", ram])
-    qemu_calls = traced_calls(qemu_command(rom, ram=ram, accel="kvm"))
+    if len(sys.argv) > 5 and sys.argv[4] == "--traces":
+        traces = sys.argv[5]
+        ours_calls = calls_in(os.path.join(traces, f"slotbox-{ram}.strace"), "slotbox")
+        qemu_calls = calls_in(os.path.join(traces, f"qemu-{ram}.strace"), "QEMU")
+    else:
+        skip_without_kvm()
+        ours_calls = traced_calls([slotbox, "run", rom, "--ram", ram])
+        qemu_calls = traced_calls(qemu_command(rom, ram=ram, accel="kvm"))
     ours, qemu = final_slots(ours_calls), final_slots(qemu_calls)
     print(f"--ram {ram}: slotbox made {len(ours_calls)} calls for {len(ours)} slots, "
           f"QEMU {len(qemu_calls)} calls for {len(qemu)} slots")

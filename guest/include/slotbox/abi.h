@@ -55,6 +55,7 @@ enum class ExpectedEnd : uint32_t {
   kTripleFault = 2,    // KVM_EXIT_SHUTDOWN
   kInternalError = 3,  // KVM_EXIT_INTERNAL_ERROR (e.g. emulation failure)
   kMmioFetch = 4,      // fetches an instruction from an address with no memory behind it
+  kCrash = 5,          // an unexpected exception; expected_status is its vector
 };
 
 inline constexpr char kImageMagic[8] = {'S', 'L', 'O', 'T', 'B', 'O', 'X', '\0'};
@@ -91,7 +92,7 @@ enum class HostOp : uint32_t {
                       //   reply[0] pages set
   kSlotAt = 8,        // a: gpa -> reply[0] present, [1] slot gpa, [2] size, [3] flags, [4] id,
                       //   [5] offset of gpa a in the region behind it (e.g. into guest RAM)
-  kBackend = 9,       // -> reply[0] MmuMode of the host's KVM
+  kBackend = 9,       // -> reply[0] MmuMode, reply[1] KvmModule of the host's KVM
   kArguments = 10,    // a: gpa of a buffer, b: its bytes -> the image arguments given after
                       //   `--` on slotbox's command line, NUL-separated; reply[0] bytes used
 };
@@ -100,6 +101,7 @@ enum class ExitKind : uint64_t { kPortIo = 1, kMmio = 2, kReason = 3 };
 inline constexpr uint64_t kExitReasonIo = 2;    // KVM_EXIT_IO (linux/kvm.h)
 inline constexpr uint64_t kExitReasonMmio = 6;  // KVM_EXIT_MMIO
 enum class MmuMode : uint64_t { kUnknown = 0, kTdp = 1, kShadow = 2 };  // EPT/NPT, or shadow paging
+enum class KvmModule : uint64_t { kUnknown = 0, kPvm = 1, kIntel = 2, kAmd = 3 };  // kvm_pvm, kvm_intel, kvm_amd
 inline constexpr uint64_t kSlotReadonly = 1 << 1;  // KVM_MEM_READONLY in a slot's flags
 inline constexpr uint64_t kSlotLogDirty = 1 << 0;  // KVM_MEM_LOG_DIRTY_PAGES
 enum class DirtyOp : uint64_t { kStart = 1, kFetch = 2, kStop = 3 };
@@ -127,5 +129,17 @@ static_assert(sizeof(HostRequest) == 112);
 // Guest exit statuses written to kExitPort by the runtime.
 inline constexpr uint32_t kStatusPass = 0;
 inline constexpr uint32_t kStatusFail = 1;
+// An unexpected exception ends the run with kStatusCrash + its vector (0x40-0x5F), after
+// one "Bail out! unexpected exception ..." line on the console.
+inline constexpr uint32_t kStatusCrash = 0x40;
+inline constexpr uint32_t kExceptionVectors = 32;
+// Mnemonics of the architectural exception vectors (SDM vol. 3A table 6-1).
+inline constexpr const char* kExceptionNames[kExceptionVectors] = {
+    "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO", "#TS", "#NP",
+    "#SS", "#GP", "#PF", "15",  "#MF", "#AC", "#MC", "#XM", "#VE", "#CP", "22",  "23",
+    "24",  "25",  "26",  "27",  "28",  "29",  "#SX", "31"};
+inline constexpr bool is_crash_status(uint32_t status) {
+  return status >= kStatusCrash && status < kStatusCrash + kExceptionVectors;
+}
 
 } // namespace slotbox::abi

@@ -28,6 +28,11 @@ extern const char* const kImageName;
 #define SLOTBOX_NEGATIVE_IMAGE(name, expected_end, limit_ms) \
   SLOTBOX_IMAGE_HEADER(name, ::slotbox::abi::ExpectedEnd::expected_end, 0, limit_ms)
 
+// An image that must end in the runtime's crash report for exception `vector` (its
+// "Bail out!" line and exit status kStatusCrash + vector), which counts as one passed check.
+#define SLOTBOX_CRASH_IMAGE(name, vector) \
+  SLOTBOX_IMAGE_HEADER(name, ::slotbox::abi::ExpectedEnd::kCrash, (vector), 0)
+
 } // namespace slotbox::guest
 
 void image_main();

@@ -1,0 +1,43 @@
+#!/bin/sh
+# Runs inside the nested VM (scripts/nested): every image once, and the KVM slot traces of
+# slotbox and QEMU, into OUTDIR for the host-side tests to judge. Plain sh, no Python: in
+# L1 under TCG every process start is slow. It judges nothing itself and always exits 0
+# once it has written its results; a missing result file is what fails a test.
+#
+# usage: campaign.sh SLOTBOX OUTDIR BIOS_ROM IMAGE...
+set -u
+slotbox=$1 outdir=$2 bios=$3
+shift 3
+
+rm -rf "$outdir"/images "$outdir"/slots
+mkdir -p "$outdir"/images "$outdir"/slots
+
+{
+  echo "kernel $(uname -r)"
+  for parameter in /sys/module/kvm_amd/parameters/npt /sys/module/kvm/parameters/tdp_mmu; do
+    [ -r "$parameter" ] && echo "$parameter $(cat "$parameter")"
+  done
+} >"$outdir"/backend.txt
+
+# One image, one fresh slotbox process: text on stdout (what a user sees), JSON beside it.
+for name in "$@"; do
+  result="$outdir/images/$name"
+  mkdir -p "$(dirname "$result")"
+  started=$(date +%s%N)
+  "$slotbox" run "$name" --stats --format json --output "$result.json" >"$result.txt" 2>"$result.err"
+  echo $? >"$result.exit"
+  echo "$name $(( ($(date +%s%N) - started) / 1000000 )) ms" >>"$outdir"/times.txt
+done
+
+# The memory slots each program registers, for slot_compare.py. QEMU is stopped before
+# its first instruction (-S): its slots are all there by then, and running the BIOS in
+# L2 under TCG would take minutes.
+for ram in 512M 3G 4G 6G; do
+  strace -f -e trace=ioctl -o "$outdir/slots/slotbox-$ram.strace" \
+    "$slotbox" run "$bios" --ram "$ram" >/dev/null 2>&1
+  echo quit | strace -f -e trace=ioctl -o "$outdir/slots/qemu-$ram.strace" \
+    qemu-system-x86_64 -M pc -accel kvm -nodefaults -m "$ram" -bios "$bios" -display none \
+    -S -monitor stdio >/dev/null 2>&1
+done
+echo done >"$outdir"/complete
+exit 0
