@@ -9,7 +9,7 @@ set -u
 slotbox=$1 outdir=$2 bios=$3
 shift 3
 
-rm -rf "$outdir"/images "$outdir"/slots
+rm -rf "$outdir"/images "$outdir"/slots "$outdir"/times.txt
 mkdir -p "$outdir"/images "$outdir"/slots
 
 {
@@ -20,13 +20,24 @@ mkdir -p "$outdir"/images "$outdir"/slots
 } >"$outdir"/backend.txt
 
 # One image, one fresh slotbox process: text on stdout (what a user sees), JSON beside it.
-for name in "$@"; do
-  result="$outdir/images/$name"
+# usage: run_image RESULT_NAME IMAGE [OPTIONS...]
+run_image() {
+  result="$outdir/images/$1"
+  image=$2
+  shift 2
   mkdir -p "$(dirname "$result")"
   started=$(date +%s%N)
-  "$slotbox" run "$name" --stats --format json --output "$result.json" >"$result.txt" 2>"$result.err"
+  "$slotbox" run "$image" "$@" --stats --format json --output "$result.json" >"$result.txt" 2>"$result.err"
   echo $? >"$result.exit"
-  echo "$name $(( ($(date +%s%N) - started) / 1000000 )) ms" >>"$outdir"/times.txt
+  echo "$image $* $(( ($(date +%s%N) - started) / 1000000 )) ms" >>"$outdir"/times.txt
+}
+
+for name in "$@"; do
+  run_image "$name" "$name"
+done
+# The memory map as the guest sees it without RAM above 4 GiB, and with more of it.
+for ram in 512M 3G 6G; do
+  run_image "layout-$ram" layout --ram "$ram"
 done
 
 # The memory slots each program registers, for slot_compare.py. QEMU is stopped before
@@ -39,5 +50,4 @@ for ram in 512M 3G 4G 6G; do
     qemu-system-x86_64 -M pc -accel kvm -nodefaults -m "$ram" -bios "$bios" -display none \
     -S -monitor stdio >/dev/null 2>&1
 done
-echo done >"$outdir"/complete
 exit 0
