@@ -11,7 +11,9 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <thread>
 
 namespace slotbox::cli {
 namespace {
@@ -19,6 +21,8 @@ namespace {
 constexpr uint64_t kMinRam = 512 * machine::kMiB;
 constexpr uint64_t kMaxRam = 64 * machine::kGiB;
 constexpr uint64_t kRamGranule = 2 * machine::kMiB;  // keeps every RAM slot page- and hugepage-aligned
+constexpr unsigned kMaxVcpus = 64;   // the guest runtime's per-CPU tables
+constexpr unsigned kMaxJobs = 256;
 
 struct CommonOptions {
   std::string ram = "4G";
@@ -28,6 +32,8 @@ struct CommonOptions {
   std::string output_path;
   bool stats = false;
   bool trace = false;
+  unsigned smp = 1;
+  unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
 };
 
 Result<std::optional<loader::MapFile>> checked_map(const std::string& path) {
@@ -70,6 +76,9 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
   app.add_option("--output", common.output_path, "write the report (tap, json, junit) to FILE; text stays on stdout");
   app.add_flag("--stats", common.stats, "per image: exit histogram and KVM statistics deltas");
   app.add_flag("--trace", common.trace, "every exit, on stderr");
+  app.add_option("--smp", common.smp, "vCPUs per VM, 1 ... 64")->check(CLI::Range(1u, kMaxVcpus))->capture_default_str();
+  app.add_option("--jobs", common.jobs, "images run in parallel, each in its own VM (default: the host's CPUs)")
+      ->check(CLI::Range(1u, kMaxJobs));
 }
 
 int run(const CommonOptions& common, const std::vector<std::string>& images,
@@ -83,7 +92,7 @@ int run(const CommonOptions& common, const std::vector<std::string>& images,
   if (!common.output_path.empty() && common.format == ReportFormat::kText)
     return report_error(Error::bad_input("--output " + common.output_path, "needs --format tap, json or junit"));
   return run_command(RunOptions{*ram, *timeout, images, std::move(*map), std::move(image_arguments), common.format,
-                                common.output_path, common.stats, common.trace});
+                                common.output_path, common.stats, common.trace, common.smp, common.jobs});
 }
 
 // The BIOS whose size places the ROM regions: --bios FILE, else the first embedded image.

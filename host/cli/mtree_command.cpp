@@ -111,7 +111,7 @@ int mtree_command(MtreeView view, uint64_t ram_size, std::span<const uint8_t> bi
                   const loader::MapFile* extra_regions) {
   auto map = machine::PcMemoryMap::create(ram_size, bios, extra_regions);
   if (!map) return report_error(map.error());
-  machine::PcDevices devices((*map)->layout(), [](char) {});
+  machine::PcDevices devices((*map)->layout(), [](char) {}, 1);
   devices.attach(**map);
   switch (view) {
   case MtreeView::kTree: print_tree(**map); return kExitPassed;

@@ -7,7 +7,7 @@
 #include "host/kvm/backend.h"
 #include "host/kvm/system.h"
 #include "host/machine/pc_machine.h"
-#include "host/machine/run_loop.h"
+#include "host/machine/run_controller.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -119,7 +119,7 @@ Result<int> run_image(const kvm::System& kvm, const loader::RomImage& image, con
   Console console(out);
   machine::MachineOptions machine_options{options.ram_size, [&](char byte) { console.put(byte); },
                                           options.extra_regions ? &*options.extra_regions : nullptr,
-                                          options.image_arguments};
+                                          options.image_arguments, options.smp};
   auto machine = SLOTBOX_TRY(machine::PcMachine::create(kvm, machine_options, image.bytes()));
   const auto& expected = image.expectation();
   auto limit = expected.limit_ms ? std::chrono::milliseconds(expected.limit_ms) : options.timeout;
@@ -137,7 +137,7 @@ Result<int> run_image(const kvm::System& kvm, const loader::RomImage& image, con
   size_t guest_checks = report.checks.size();
   int exit_code = judge(expected, end, report);
   if (options.stats) {
-    report.exit_kinds = machine->exits().by_kind();
+    for (const auto& [reason, n] : machine->exits().by_reason()) report.exit_kinds[kvm::exit_reason_name(reason)] = n;
     report.kvm_stat_deltas = nonzero_deltas(stats_before, stat_snapshot(*machine));
   }
   if (out) {

@@ -23,6 +23,8 @@ struct RunOptions {
   std::string output_path;                       // --output: the report goes there
   bool stats = false;                            // --stats
   bool trace = false;                            // --trace
+  uint32_t smp = 1;                              // --smp: vCPUs per VM
+  uint32_t jobs = 1;                             // --jobs: images in parallel
 };
 
 int run_command(const RunOptions& options);

@@ -76,6 +76,17 @@ Result<void> Vm::set_real_mode_pages() {
   return {};
 }
 
+Result<void> Vm::create_irqchip() {
+  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_CREATE_IRQCHIP, 0));
+  return {};
+}
+
+Result<void> Vm::create_pit() {
+  kvm_pit_config config{};  // flags 0: no speaker port dummy, as QEMU's in-kernel PIT
+  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_CREATE_PIT2, &config));
+  return {};
+}
+
 Result<Vcpu> Vm::create_vcpu(uint32_t id) {
   int vcpu_fd = SLOTBOX_TRY(KVM_IOCTL(m_fd.get(), KVM_CREATE_VCPU, static_cast<unsigned long>(id)));
   Fd fd(vcpu_fd);

@@ -22,6 +22,11 @@ public:
   Result<void> set_memory_slot(const MemorySlot& slot) override;
   Result<std::vector<uint64_t>> dirty_log(const MemorySlot& slot) override;
   Result<Vcpu> create_vcpu(uint32_t id);
+  // The in-kernel interrupt controllers of a PC, as QEMU -M pc has them with KVM: a local
+  // APIC per vCPU (0xFEE00000), the IOAPIC (0xFEC00000) and the two 8259 PICs; then the
+  // 8254 PIT. Before any vCPU is created. With them HLT and INIT/SIPI stay in the kernel.
+  Result<void> create_irqchip();
+  Result<void> create_pit();
   // Intel VMX without unrestricted guest needs these three pages for real mode; QEMU puts
   // them at the same place. A no-op elsewhere.
   Result<void> set_real_mode_pages();

@@ -21,7 +21,7 @@ uint64_t kib_above(uint64_t size, uint64_t floor, uint64_t unit) {
 
 } // namespace
 
-Cmos::Cmos(const PcLayout& layout) {
+Cmos::Cmos(const PcLayout& layout, uint32_t cpu_count) {
   namespace reg = abi::cmos;
   uint64_t low = layout.low_ram();
   set_word(reg::kBaseMemoryLow, std::min(low / kKiB, kBaseMemoryKiB));
@@ -33,6 +33,7 @@ Cmos::Cmos(const PcLayout& layout) {
   m_registers[reg::kMemoryAbove4gLow] = static_cast<uint8_t>(above_4g);
   m_registers[reg::kMemoryAbove4gMid] = static_cast<uint8_t>(above_4g >> 8);
   m_registers[reg::kMemoryAbove4gHigh] = static_cast<uint8_t>(above_4g >> 16);
+  m_registers[reg::kCpuCountMinusOne] = static_cast<uint8_t>(cpu_count - 1);
 }
 
 void Cmos::set_word(uint8_t low_index, uint64_t value) {

@@ -1,6 +1,6 @@
 // The CMOS/RTC at ports 0x70 (index) and 0x71 (data), holding only what a BIOS needs to
-// size memory: the registers QEMU's pc_cmos_init() sets (hw/i386/pc.c). Everything else
-// reads 0.
+// size memory and count CPUs: the registers QEMU's pc_cmos_init() sets (hw/i386/pc.c).
+// Everything else reads 0.
 #pragma once
 
 #include "host/machine/pc_layout.h"
@@ -15,7 +15,7 @@ class Cmos final : public memory::MmioHandler {
 public:
   static constexpr uint64_t kPortCount = 2;
 
-  explicit Cmos(const PcLayout& layout);
+  Cmos(const PcLayout& layout, uint32_t cpu_count);
 
   uint64_t read(uint64_t offset, unsigned size) override;
   void write(uint64_t offset, unsigned size, uint64_t value) override;

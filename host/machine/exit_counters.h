@@ -1,11 +1,11 @@
-// What the host saw of the guest's exits: by exit kind, and reads/writes per port and per
+// What the host saw of the guest's exits: by KVM exit reason, and reads/writes per port and per
 // MMIO address, for the host-assist exit counters and `--stats`. Bounded: a guest touching
 // millions of MMIO addresses costs at most kMaxAddresses entries, the rest are pooled.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
-#include <string>
 
 namespace slotbox::machine {
 
@@ -18,17 +18,17 @@ class ExitCounters {
 public:
   static constexpr size_t kMaxAddresses = 65536;
 
-  void count_exit(const std::string& kind) { ++m_by_kind[kind]; }
+  void count_reason(uint32_t reason) { ++m_by_reason[reason]; }  // KVM_EXIT_IO, KVM_EXIT_MMIO, ...
   void count_port(uint16_t port, bool write) { add(m_ports, port, write); }
   void count_mmio(uint64_t gpa, bool write) { add(m_mmio, gpa, write); }
 
   // Accesses in [start, end); for MMIO, pooled accesses are not included.
   AccessCount ports(uint64_t start, uint64_t end) const { return sum(m_ports, start, end); }
   AccessCount mmio(uint64_t start, uint64_t end) const { return sum(m_mmio, start, end); }
-  const std::map<std::string, uint64_t>& by_kind() const { return m_by_kind; }
-  uint64_t of_kind(const std::string& kind) const {
-    auto found = m_by_kind.find(kind);
-    return found == m_by_kind.end() ? 0 : found->second;
+  const std::map<uint32_t, uint64_t>& by_reason() const { return m_by_reason; }
+  uint64_t of_reason(uint32_t reason) const {
+    auto found = m_by_reason.find(reason);
+    return found == m_by_reason.end() ? 0 : found->second;
   }
   const std::map<uint64_t, AccessCount>& mmio_by_address() const { return m_mmio; }
   const std::map<uint64_t, AccessCount>& ports_by_number() const { return m_ports; }
@@ -38,7 +38,7 @@ private:
   void add(std::map<uint64_t, AccessCount>& counts, uint64_t address, bool write);
   static AccessCount sum(const std::map<uint64_t, AccessCount>& counts, uint64_t start, uint64_t end);
 
-  std::map<std::string, uint64_t> m_by_kind;
+  std::map<uint32_t, uint64_t> m_by_reason;
   std::map<uint64_t, AccessCount> m_ports;
   std::map<uint64_t, AccessCount> m_mmio;
   AccessCount m_pooled;

@@ -86,7 +86,7 @@ HostStatus HostAssist::stat(abi::HostRequest& request) {
 }
 
 HostStatus HostAssist::translate(abi::HostRequest& request) {
-  auto translation = m_context.vcpu.translate(request.args[0]);
+  auto translation = m_context.caller().translate(request.args[0]);
   if (!translation) return HostStatus::kFailed;
   request.reply[0] = translation->physical_address;
   request.reply[1] = translation->valid;
@@ -102,7 +102,7 @@ HostStatus HostAssist::exit_count(abi::HostRequest& request) {
   AccessCount count;
   if (kind == abi::ExitKind::kPortIo) count = m_context.exits.ports(start, end);
   else if (kind == abi::ExitKind::kMmio) count = m_context.exits.mmio(start, end);
-  else if (kind == abi::ExitKind::kReason) count.reads = m_context.exits.of_kind(kvm::exit_reason_name(static_cast<uint32_t>(start)));
+  else if (kind == abi::ExitKind::kReason) count.reads = m_context.exits.of_reason(static_cast<uint32_t>(start));
   else return HostStatus::kBadArgument;
   request.reply[0] = count.reads;
   request.reply[1] = count.writes;

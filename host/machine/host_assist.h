@@ -14,6 +14,7 @@
 #include "host/memory/region.h"
 #include "slotbox/abi.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,11 +23,11 @@ namespace slotbox::machine {
 
 struct HostAssistContext {
   PcMemoryMap& map;
-  kvm::Vcpu& vcpu;
+  std::function<kvm::Vcpu&()> caller;  // the vCPU whose port write is being handled
   kvm::SlotListener& slots;
   MapChanges& changes;
   const ExitCounters& exits;
-  const std::optional<kvm::Stats>& vcpu_stats;
+  const std::optional<kvm::Stats>& vcpu_stats;  // vCPU 0's: the BSP, where images ask
   const std::optional<kvm::Stats>& vm_stats;
   abi::MmuMode mmu;
   abi::KvmModule module;

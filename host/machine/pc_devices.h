@@ -12,7 +12,8 @@
 namespace slotbox::machine {
 
 struct PcDevices {
-  PcDevices(const PcLayout& layout, Serial::Sink console) : serial(std::move(console)), cmos(layout) {}
+  PcDevices(const PcLayout& layout, Serial::Sink console, uint32_t cpu_count)
+      : serial(std::move(console)), cmos(layout, cpu_count) {}
   PcDevices(const PcDevices&) = delete;
   PcDevices& operator=(const PcDevices&) = delete;
 

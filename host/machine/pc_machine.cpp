@@ -1,6 +1,7 @@
 #include "host/machine/pc_machine.h"
 
 #include "host/kvm/backend.h"
+#include "host/kvm/cpuid.h"
 #include "slotbox/abi.h"
 
 namespace slotbox::machine {
@@ -13,16 +14,18 @@ Result<std::unique_ptr<PcMachine>> PcMachine::create(const kvm::System& kvm,
   SLOTBOX_TRY_VOID(vm.set_real_mode_pages());
   SLOTBOX_TRY_VOID(vm.enable_manual_dirty_clear());
   SLOTBOX_TRY_VOID(vm.enable_exit_on_emulation_failure());
+  SLOTBOX_TRY_VOID(vm.create_irqchip());
+  SLOTBOX_TRY_VOID(vm.create_pit());
   std::unique_ptr<PcMachine> machine(new PcMachine(std::move(map), std::move(vm), options));
   machine->m_devices.attach(*machine->m_map);
   SLOTBOX_TRY_VOID(machine->register_memory());
-  SLOTBOX_TRY_VOID(machine->create_vcpu(kvm));
+  SLOTBOX_TRY_VOID(machine->create_vcpus(kvm, options.vcpus));
   machine->attach_host_assist();
   return machine;
 }
 
 PcMachine::PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, const MachineOptions& options)
-    : m_map(std::move(map)), m_vm(std::move(vm)), m_devices(m_map->layout(), options.console),
+    : m_map(std::move(map)), m_vm(std::move(vm)), m_devices(m_map->layout(), options.console, options.vcpus),
       m_image_arguments(options.image_arguments) {}
 
 // The tree is complete before the listener attaches, so KVM sees the final map at once:
@@ -56,12 +59,12 @@ abi::KvmModule kvm_module(const kvm::Backend& backend) {
 
 // slotbox-only devices: absent under QEMU, so images find out which host they run on.
 void PcMachine::attach_host_assist() {
-  if (auto stats = kvm::Stats::open(m_vcpu->fd(), "vCPU 0")) m_vcpu_stats = std::move(*stats);
+  if (auto stats = kvm::Stats::open(m_vcpus[0]->fd(), "vCPU 0")) m_vcpu_stats = std::move(*stats);
   if (auto stats = kvm::Stats::open(m_vm.fd(), "VM")) m_vm_stats = std::move(*stats);
   m_changes = std::make_unique<MapChanges>(*m_map);
   kvm::Backend backend = kvm::detect_backend();
   m_host_assist = std::make_unique<HostAssist>(HostAssistContext{
-      *m_map, *m_vcpu, *m_slot_listener, *m_changes, m_exits, m_vcpu_stats, m_vm_stats, mmu_mode(backend),
+      *m_map, [this]() -> kvm::Vcpu& { return *m_exiting_vcpu; }, *m_slot_listener, *m_changes, m_exits, m_vcpu_stats, m_vm_stats, mmu_mode(backend),
       kvm_module(backend), m_image_arguments});
   m_map->io().begin();
   m_map->io_root().add_subregion(
@@ -70,9 +73,14 @@ void PcMachine::attach_host_assist() {
   m_map->io().commit();
 }
 
-Result<void> PcMachine::create_vcpu(const kvm::System& kvm) {
-  m_vcpu = std::make_unique<kvm::Vcpu>(SLOTBOX_TRY(m_vm.create_vcpu(0)));
-  SLOTBOX_TRY_VOID(m_vcpu->set_cpuid(SLOTBOX_TRY(kvm.supported_cpuid())));
+// vCPU i has APIC id i; KVM makes vCPU 0 the BSP and holds the others until INIT/SIPI.
+Result<void> PcMachine::create_vcpus(const kvm::System& kvm, uint32_t count) {
+  auto cpuid = SLOTBOX_TRY(kvm.supported_cpuid());
+  for (uint32_t id = 0; id < count; ++id) {
+    auto vcpu = std::make_unique<kvm::Vcpu>(SLOTBOX_TRY(m_vm.create_vcpu(id)));
+    SLOTBOX_TRY_VOID(vcpu->set_cpuid(kvm::with_apic_id(cpuid, id)));
+    m_vcpus.push_back(std::move(vcpu));
+  }
   return {};
 }
 

@@ -1,5 +1,6 @@
-// A PC: the memory map, its devices on the port space, and one KVM vCPU that starts at
-// the reset vector. One PcMachine runs one image once.
+// A PC: the memory map, its devices on the port space, the in-kernel interrupt controllers
+// and PIT, and N vCPUs: the BSP starts at the reset vector, the APs wait for INIT/SIPI.
+// One PcMachine runs one image once (run_controller.h drives it).
 #pragma once
 
 #include "host/base/error.h"
@@ -15,6 +16,7 @@
 #include "host/machine/pc_memory_map.h"
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +29,7 @@ struct MachineOptions {
   Serial::Sink console;
   const loader::MapFile* extra_regions = nullptr;  // --map
   std::vector<std::string> image_arguments;        // after `--`
+  uint32_t vcpus = 1;                              // --smp
 };
 
 class PcMachine {
@@ -36,7 +39,13 @@ public:
                                                    std::span<const uint8_t> bios);
 
   PcMemoryMap& map() { return *m_map; }
-  kvm::Vcpu& vcpu() { return *m_vcpu; }
+  kvm::Vcpu& vcpu(size_t index) { return *m_vcpus.at(index); }
+  size_t vcpu_count() const { return m_vcpus.size(); }
+  // Held while any exit is handled: the devices, counters and map are shared by the vCPU
+  // threads (run_controller.h says why this is enough).
+  std::mutex& lock() { return m_lock; }
+  // Under lock(): the vCPU whose exit is being handled, for host assist's KVM_TRANSLATE.
+  void set_exiting_vcpu(kvm::Vcpu& vcpu) { m_exiting_vcpu = &vcpu; }
   const kvm::SlotListener& slots() const { return *m_slot_listener; }
   const DebugExit& debug_exit() const { return m_devices.debug_exit; }
   ExitCounters& exits() { return m_exits; }
@@ -49,13 +58,15 @@ public:
 private:
   PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, const MachineOptions& options);
   Result<void> register_memory();
-  Result<void> create_vcpu(const kvm::System& kvm);
+  Result<void> create_vcpus(const kvm::System& kvm, uint32_t count);
   void attach_host_assist();
 
   std::unique_ptr<PcMemoryMap> m_map;
   kvm::Vm m_vm;
   std::unique_ptr<kvm::SlotListener> m_slot_listener;
-  std::unique_ptr<kvm::Vcpu> m_vcpu;
+  std::vector<std::unique_ptr<kvm::Vcpu>> m_vcpus;
+  kvm::Vcpu* m_exiting_vcpu = nullptr;
+  std::mutex m_lock;
   PcDevices m_devices;
   ExitCounters m_exits;
   std::optional<kvm::Stats> m_vcpu_stats;

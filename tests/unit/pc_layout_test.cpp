@@ -71,7 +71,7 @@ TEST_CASE("the BIOS sits under 4 GiB and its last 128 KiB under 1 MiB") {
 
 TEST_CASE("CMOS memory registers follow pc_cmos_init") {
   SUBCASE("512 MiB") {
-    Cmos rtc(PcLayout{512 * kMiB, 256 * kKiB});
+    Cmos rtc(PcLayout{512 * kMiB, 256 * kKiB}, 1);
     CHECK(cmos_word(rtc, cmos::kBaseMemoryLow) == 640);
     CHECK(cmos_word(rtc, cmos::kExtendedMemoryLow) == 65535);  // capped
     CHECK(cmos_word(rtc, cmos::kExtendedMemoryLow2) == 65535);
@@ -79,19 +79,23 @@ TEST_CASE("CMOS memory registers follow pc_cmos_init") {
     CHECK(cmos_above_4g(rtc) == 0);
   }
   SUBCASE("6 GiB") {
-    Cmos rtc(PcLayout{6 * kGiB, 256 * kKiB});
+    Cmos rtc(PcLayout{6 * kGiB, 256 * kKiB}, 1);
     CHECK(cmos_word(rtc, cmos::kMemoryAbove16mLow) == (3 * kGiB - 16 * kMiB) / (64 * kKiB));
     CHECK(cmos_above_4g(rtc) == 3 * kGiB / (64 * kKiB));
   }
   SUBCASE("64 GiB needs the third above-4G byte") {
-    Cmos rtc(PcLayout{64 * kGiB, 256 * kKiB});
+    Cmos rtc(PcLayout{64 * kGiB, 256 * kKiB}, 1);
     CHECK(cmos_above_4g(rtc) == 61 * kGiB / (64 * kKiB));
   }
   SUBCASE("the NMI bit of the index is ignored and the index port reads all ones") {
-    Cmos rtc(PcLayout{4 * kGiB, 256 * kKiB});
+    Cmos rtc(PcLayout{4 * kGiB, 256 * kKiB}, 1);
     rtc.write(0, 1, 0x80 | cmos::kBaseMemoryLow);
     CHECK(rtc.read(1, 1) == (640 & 0xFF));
     CHECK(rtc.read(0, 1) == 0xFF);
+  }
+  SUBCASE("register 0x5f holds the CPU count minus one") {
+    CHECK(Cmos(PcLayout{4 * kGiB, 256 * kKiB}, 1).reg(cmos::kCpuCountMinusOne) == 0);
+    CHECK(Cmos(PcLayout{4 * kGiB, 256 * kKiB}, 64).reg(cmos::kCpuCountMinusOne) == 63);
   }
 }
 

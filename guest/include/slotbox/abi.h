@@ -44,6 +44,7 @@ inline constexpr uint8_t kMemoryAbove16mHigh = 0x35;
 inline constexpr uint8_t kMemoryAbove4gLow = 0x5B;   // 64 KiB units above 4 GiB, 3 bytes
 inline constexpr uint8_t kMemoryAbove4gMid = 0x5C;
 inline constexpr uint8_t kMemoryAbove4gHigh = 0x5D;
+inline constexpr uint8_t kCpuCountMinusOne = 0x5F;   // vCPUs - 1, as pc_cmos_init sets it
 } // namespace cmos
 
 // Every slotbox image starts with this header at ROM offset 0. It declares how a run of

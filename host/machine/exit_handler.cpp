@@ -1,0 +1,141 @@
+#include "host/machine/exit_handler.h"
+
+#include "host/base/format.h"
+
+#include <cstring>
+#include <string>
+#include <variant>
+
+namespace slotbox::machine {
+namespace {
+
+uint64_t load(std::span<const uint8_t> bytes) {
+  uint64_t value = 0;
+  std::memcpy(&value, bytes.data(), bytes.size()); // x86 guests are little-endian, as is the host
+  return value;
+}
+
+void store(std::span<uint8_t> bytes, uint64_t value) {
+  std::memcpy(bytes.data(), &value, bytes.size());
+}
+
+// The architectural reset state (SDM vol. 3A 10.1.1, table 10-1): RIP 0xFFF0 with CS
+// based at 0xFFFF0000, RFLAGS with only the reserved bit 1.
+constexpr uint64_t kResetRip = 0xFFF0;
+constexpr uint64_t kResetFlags = 0x2;
+
+std::string hex_byte(uint8_t byte) {
+  const char* digits = "0123456789abcdef";
+  return {digits[byte >> 4], digits[byte & 15]};
+}
+
+std::string internal_error_name(uint32_t suberror) {
+  switch (suberror) {
+  case KVM_INTERNAL_ERROR_EMULATION: return "emulation failure";
+  case KVM_INTERNAL_ERROR_SIMUL_EX: return "exception while delivering an exception";
+  case KVM_INTERNAL_ERROR_DELIVERY_EV: return "event delivery failed";
+  default: return "suberror " + std::to_string(suberror);
+  }
+}
+
+class Handler {
+public:
+  explicit Handler(ExitContext& context) : m_context(context) {}
+
+  std::optional<RunEnd> operator()(const kvm::IoExit& exit) {
+    m_context.exits.count_reason(KVM_EXIT_IO);
+    for (uint32_t i = 0; i < exit.count; ++i) {
+      m_context.exits.count_port(exit.port, exit.is_write);
+      auto element = exit.data.subspan(size_t{i} * exit.size, exit.size);
+      if (exit.is_write)
+        m_context.io.write(exit.port, exit.size, load(element));
+      else
+        store(element, m_context.io.read(exit.port, exit.size));
+    }
+    if (auto status = m_context.debug_exit.status()) return guest_exit_end(*status);
+    return std::nullopt;
+  }
+  std::optional<RunEnd> operator()(const kvm::MmioExit& exit) {
+    m_context.exits.count_reason(KVM_EXIT_MMIO);
+    m_context.exits.count_mmio(exit.gpa, exit.is_write);
+    if (exit.is_write)
+      m_context.memory.write(exit.gpa, exit.size, load(exit.data));
+    else
+      store(exit.data, m_context.memory.read(exit.gpa, exit.size));
+    return std::nullopt;
+  }
+  // With the in-kernel irqchip KVM keeps HLT to itself; a HLT exit means there is none.
+  std::optional<RunEnd> operator()(const kvm::HltExit&) {
+    m_context.exits.count_reason(KVM_EXIT_HLT);
+    return ended(EndKind::kHalt, "KVM_EXIT_HLT (halted with no interrupt controller to wake it)" + where());
+  }
+  std::optional<RunEnd> operator()(const kvm::ShutdownExit&) {
+    m_context.exits.count_reason(KVM_EXIT_SHUTDOWN);
+    return ended(EndKind::kTripleFault, "KVM_EXIT_SHUTDOWN (triple fault)" + where_shut_down());
+  }
+  std::optional<RunEnd> operator()(const kvm::FailEntryExit& exit) {
+    m_context.exits.count_reason(KVM_EXIT_FAIL_ENTRY);
+    return ended(EndKind::kFailEntry,
+                 "KVM_EXIT_FAIL_ENTRY (hardware reason " + hex(exit.hardware_reason) + ")" + where());
+  }
+  std::optional<RunEnd> operator()(const kvm::InternalErrorExit& exit) {
+    m_context.exits.count_reason(KVM_EXIT_INTERNAL_ERROR);
+    std::string bytes;
+    for (uint8_t byte : exit.instruction) bytes += (bytes.empty() ? "" : " ") + hex_byte(byte);
+    return ended(EndKind::kInternalError, "KVM_EXIT_INTERNAL_ERROR (" + internal_error_name(exit.suberror) +
+                                              (bytes.empty() ? "" : ", instruction bytes " + bytes) + ")" + where());
+  }
+  // A signal interrupted KVM_RUN (the run controller's kick): nothing happened in the guest.
+  std::optional<RunEnd> operator()(const kvm::InterruptedExit&) { return std::nullopt; }
+  std::optional<RunEnd> operator()(const kvm::UnhandledExit& exit) {
+    m_context.exits.count_reason(exit.reason);
+    return ended(EndKind::kUnexpectedExit,
+                 std::string(kvm::exit_reason_name(exit.reason)) + " (" + std::to_string(exit.reason) + ")" + where());
+  }
+
+private:
+  static RunEnd ended(EndKind kind, std::string detail) { return RunEnd{kind, 0, std::move(detail)}; }
+
+  // " at rip 0x..." for messages about a guest that stopped.
+  std::string where() const {
+    auto regs = m_context.registers();
+    return regs ? " at rip " + hex(regs->rip) : std::string();
+  }
+
+  // KVM on SVM resets the vCPU before it reports a shutdown (the VMCB is reinitialised on
+  // the intercept), so its registers hold the reset state, not where the guest was. Say
+  // so rather than print the reset vector as the place of the fault.
+  std::string where_shut_down() const {
+    auto regs = m_context.registers();
+    if (!regs) return {};
+    if (regs->rip == kResetRip && regs->rflags == kResetFlags && regs->rsp == 0)
+      return " at an unknown rip (KVM reset the vCPU before reporting it)";
+    return " at rip " + hex(regs->rip);
+  }
+
+  ExitContext& m_context;
+};
+
+} // namespace
+
+std::optional<RunEnd> handle_exit(const kvm::VcpuExit& exit, ExitContext& context) {
+  return std::visit(Handler(context), exit);
+}
+
+void trace_exit(std::FILE* trace, const kvm::VcpuExit& exit) {
+  if (const auto* io = std::get_if<kvm::IoExit>(&exit)) {
+    std::fprintf(trace, "exit: io %s port 0x%x size %u count %u%s%s\n", io->is_write ? "out" : "in", io->port,
+                 io->size, io->count, io->is_write && io->count == 1 ? " value " : "",
+                 io->is_write && io->count == 1 ? hex(load(io->data)).c_str() : "");
+  } else if (const auto* mmio = std::get_if<kvm::MmioExit>(&exit)) {
+    std::fprintf(trace, "exit: mmio %s gpa 0x%llx size %u%s%s\n", mmio->is_write ? "write" : "read",
+                 static_cast<unsigned long long>(mmio->gpa), mmio->size, mmio->is_write ? " value " : "",
+                 mmio->is_write ? hex(load(mmio->data)).c_str() : "");
+  } else if (std::holds_alternative<kvm::InterruptedExit>(exit)) {
+    std::fprintf(trace, "exit: interrupted (signal)\n");
+  } else {
+    std::fprintf(trace, "exit: run ends\n");
+  }
+}
+
+} // namespace slotbox::machine

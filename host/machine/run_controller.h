@@ -1,0 +1,28 @@
+// Runs a PcMachine until the guest ends the run: one thread per vCPU, each looping on
+// KVM_RUN and handling its own exits (exit_handler.h), and the caller's thread waiting for
+// the first end or the deadline, then stopping every vCPU and joining them.
+//
+// Who owns what, and why it is safe:
+// - Each vCPU thread alone calls KVM_RUN and KVM_GET_REGS/KVM_TRANSLATE on its own vCPU.
+// - Everything exits touch — devices, exit counters, the address spaces and the flat views
+//   that host-assist map changes replace, KVM slot updates — is shared, so every exit is
+//   handled under the machine lock (PcMachine::lock(), like QEMU's big lock). KVM_RUN runs
+//   without it, so vCPUs run guest code in parallel and serialize only on exits.
+// - The run ends once: the first end (a vCPU's, a host error, or the deadline) is kept;
+//   the others are dropped. Stopping a vCPU sets kvm_run.immediate_exit (for a KVM_RUN
+//   about to start) and sends it a signal (for one in progress, or an AP waiting for SIPI).
+#pragma once
+
+#include "host/base/error.h"
+#include "host/machine/pc_machine.h"
+#include "host/machine/run_end.h"
+
+#include <chrono>
+#include <cstdio>
+
+namespace slotbox::machine {
+
+// trace: where to describe every exit as it happens (--trace), or nullptr.
+Result<RunEnd> run_until_end(PcMachine& machine, std::chrono::milliseconds limit, std::FILE* trace = nullptr);
+
+} // namespace slotbox::machine
