@@ -1,10 +1,11 @@
-; Protected mode -> long mode, then copy the payload to RAM and call the C++ kernel.
+; Protected mode -> long mode, then copy the payload to RAM and call the C++ kernel; and
+; the same switch for an application processor, onto the boot CPU's page tables.
 ; Runs in place from the ROM. On PVM every instruction here is emulated (about 1 us
 ; each), so the page-table loops are kept short: 1 GiB pages where the CPU has them.
 %include "layout.inc"
 
 extern __payload_load, __payload_start, __payload_end, __bss_start, __bss_end
-extern kernel_main
+extern kernel_main, ap_kernel_main
 
 CMOS_INDEX      equ 0x70
 CMOS_DATA       equ 0x71
@@ -24,8 +25,28 @@ CR0_PG          equ 1 << 31
 CR4_PAE         equ 1 << 5
 MSR_EFER        equ 0xC0000080
 EFER_LME        equ 1 << 8
+LOCAL_APIC_ID   equ 0xFEE00020      ; the xAPIC's ID register: bits 31:24 (SDM vol. 3A 10.4.6)
 CPUID_EXT_FEATURES equ 0x80000001
 CPUID_PDPE1GB   equ 1 << 26         ; EDX of 0x80000001: 1 GiB pages
+
+; PAE on, CR3 from %1, EFER.LME, then PE and PG together, straight into long mode, and on
+; to %2 in the 64-bit code segment: on PVM, 32-bit PAE paging on its own raised #GP at
+; CR0.PG (DESIGN.md section 7). Clobbers eax, ecx, edx.
+%macro ENTER_LONG_MODE 2
+    mov eax, cr4
+    or eax, CR4_PAE
+    mov cr4, eax
+    mov eax, %1
+    mov cr3, eax
+    mov ecx, MSR_EFER
+    rdmsr
+    or eax, EFER_LME
+    wrmsr
+    mov eax, cr0
+    or eax, CR0_PG | CR0_PE
+    mov cr0, eax
+    jmp BOOT_CODE64:%2
+%endmacro
 
 bits 32
 section .boot32 progbits alloc exec align=16
@@ -41,22 +62,17 @@ protected_mode_entry:
 
     call gib_to_map                 ; ebx = GiB of guest-physical space to identity-map
     call build_page_tables
+    ENTER_LONG_MODE PML4_BASE, long_mode_entry
 
-    mov eax, cr4
-    or eax, CR4_PAE
-    mov cr4, eax
-    mov eax, PML4_BASE
-    mov cr3, eax
-    mov ecx, MSR_EFER
-    rdmsr
-    or eax, EFER_LME
-    wrmsr
-    ; PE and PG together, straight into long mode: on PVM, 32-bit PAE paging on its own
-    ; raised #GP at CR0.PG (DESIGN.md section 7).
-    mov eax, cr0
-    or eax, CR0_PG | CR0_PE
-    mov cr0, eax
-    jmp BOOT_CODE64:long_mode_entry
+; An application processor, from the trampoline (reset16.asm): no stack yet, and the page
+; tables are the boot CPU's, whatever CR3 start_cpus() found there.
+global ap_protected_mode_entry
+ap_protected_mode_entry:
+    mov ax, BOOT_DATA
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    ENTER_LONG_MODE [AP_PARAMETERS + AP_PARAM_CR3], ap_long_mode_entry
 
 ; ebx = 4 + (RAM above 4 GiB from the CMOS, rounded up to whole GiB)
 gib_to_map:
@@ -169,6 +185,29 @@ long_mode_entry:
 .halt:
     hlt
     jmp .halt
+
+; The AP's index is its local APIC's id, the one start_cpus() sent its IPIs to. It takes
+; the kernel stack start_cpus() left for that index, exactly once (xchg with memory is
+; locked): an AP nobody asked for, or one that comes after start_cpus() withdrew its stack,
+; finds 0 there and halts for good.
+ap_long_mode_entry:
+    mov eax, LOCAL_APIC_ID          ; zero-extended: a disp32 would be sign-extended
+    mov ebx, [rax]
+    shr ebx, 24
+    cmp ebx, AP_MAX_CPUS
+    jae .not_wanted
+    xor eax, eax
+    xchg rax, [AP_PARAMETERS + AP_PARAM_STACKS + rbx * 8]
+    test rax, rax
+    jz .not_wanted
+    mov rsp, rax
+    mov edi, ebx
+    mov rax, ap_kernel_main
+    call rax
+.not_wanted:
+    cli
+    hlt
+    jmp .not_wanted
 
 ; The kernel stack: the boot stub's, then every trap's from CPL3 (TSS.RSP0).
 KERNEL_STACK_SIZE equ 16 * 1024

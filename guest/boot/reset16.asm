@@ -1,8 +1,9 @@
-; Reset vector and real-mode entry. At reset CS.base = 0xFFFF0000 and IP = 0xFFF0, so
-; everything here sits in the ROM's last 64 KiB (.boot16 is linked at 0xFFFFF000).
+; Reset vector and the real-mode entries: the boot CPU's, and the application processors'
+; trampoline. At reset CS.base = 0xFFFF0000 and IP = 0xFFF0, so everything here sits in
+; the ROM's last 64 KiB (.boot16 is linked at 0xFFFFF000).
 %include "layout.inc"
 
-extern protected_mode_entry
+extern protected_mode_entry, ap_protected_mode_entry
 
 bits 16
 section .boot16 progbits alloc exec align=16
@@ -29,6 +30,26 @@ boot_gdt_end:
 boot_gdt_pointer:
     dw boot_gdt_end - boot_gdt - 1
     dd boot_gdt
+
+; An application processor starts here after its SIPI, in real mode at CS = vector * 256,
+; IP = 0, from the copy start_cpus() made at AP_TRAMPOLINE (cpu_start.cpp copies the bytes
+; from ap_trampoline to ap_trampoline_end). Offsets are from the copy's start. It loads the
+; boot GDT above, in the ROM, and goes on like the boot CPU: protected, then long mode.
+global ap_trampoline, ap_trampoline_end, ap_trampoline_page, ap_parameters
+ap_trampoline_page equ AP_TRAMPOLINE
+ap_parameters      equ AP_PARAMETERS
+ap_trampoline:
+    cli
+    cld
+    o32 lgdt [cs:ap_gdt_pointer - ap_trampoline]
+    mov eax, cr0
+    or al, 1                        ; CR0.PE
+    mov cr0, eax
+    jmp dword BOOT_CODE32:ap_protected_mode_entry
+ap_gdt_pointer:
+    dw boot_gdt_end - boot_gdt - 1
+    dd boot_gdt
+ap_trampoline_end:
 
 section .reset progbits alloc exec
 global reset_vector

@@ -1,6 +1,7 @@
 #include "slotbox/check.h"
 
 #include "slotbox/console.h"
+#include "slotbox/smp.h"
 
 #include <stdarg.h>
 
@@ -9,6 +10,9 @@ namespace {
 
 constexpr size_t kNameSize = 160;
 CheckTally g_tally;
+// Held from taking a check's number to printing its line, so that checks from several
+// CPUs come out whole and in the order of their numbers.
+SpinLock g_check_lock;
 
 unsigned next_number() { return g_tally.passed + g_tally.failed + g_tally.skipped + 1; }
 
@@ -21,6 +25,7 @@ const char* base_name(const char* path) {
 }
 
 void report(bool passed, const char* file, int line, const char* name, const char* message) {
+  LockGuard guard(g_check_lock);
   unsigned number = next_number();
   if (passed) {
     ++g_tally.passed;
@@ -62,10 +67,14 @@ void skip_check(const char* reason, const char* name, ...) {
   va_start(arguments, name);
   vformat_to(text, sizeof text, name, arguments);
   va_end(arguments);
+  LockGuard guard(g_check_lock);
   ++g_tally.skipped;
   print("ok %u - %s # SKIP %s\n", next_number() - 1, text, reason);
 }
 
-CheckTally check_tally() { return g_tally; }
+CheckTally check_tally() {
+  LockGuard guard(g_check_lock);
+  return g_tally;
+}
 
 } // namespace slotbox::guest

@@ -3,6 +3,7 @@
 #include "slotbox/abi.h"
 #include "slotbox/io.h"
 #include "slotbox/kernel_call.h"
+#include "slotbox/smp.h"
 
 #include <stdint.h>
 
@@ -46,6 +47,12 @@ struct SerialLine {
   }
 };
 SerialLine g_serial;
+// Held while a CPU formats into g_serial: each print() comes out whole, whichever CPUs
+// print at once.
+SpinLock g_console_lock;
+// How long the crash path waits for another CPU to finish its line (a second or less at
+// any TSC rate): that CPU may have crashed holding the lock.
+constexpr uint64_t kCrashLockTicks = 1'000'000'000;
 
 // Where formatted characters go: the serial port, or a bounded buffer.
 struct Sink {
@@ -55,7 +62,7 @@ struct Sink {
 
   void put(char c) {
     if (!buffer) {
-      put_char(c);
+      g_serial.put(c);  // under g_console_lock (vprint)
     } else if (length + 1 < capacity) {
       buffer[length] = c;
     }
@@ -161,11 +168,21 @@ void format(Sink& sink, const char* format, va_list incoming) {
 
 } // namespace
 
-void put_char(char c) { g_serial.put(c); }
+void put_char(char c) {
+  LockGuard guard(g_console_lock);
+  g_serial.put(c);
+}
 
-void kernel_console_write(const char* text, size_t length) { g_serial.write_from_kernel(text, length); }
+// The lock is not given back: the crash report ends the run.
+void kernel_console_write(const char* text, size_t length) {
+  uint64_t start = read_tsc();
+  if (!g_console_lock.held_by_this_cpu())  // else it crashed while printing
+    while (!g_console_lock.try_lock() && read_tsc() - start < kCrashLockTicks) cpu_relax();
+  g_serial.write_from_kernel(text, length);
+}
 
 void vprint(const char* text, va_list arguments) {
+  LockGuard guard(g_console_lock);
   Sink sink;
   format(sink, text, arguments);
 }

@@ -1,14 +1,9 @@
 #include "slotbox/host.h"
 
+#include "per_cpu.h"
 #include "slotbox/io.h"
 
 namespace slotbox::guest {
-namespace {
-
-// In .bss, so in RAM: the host only reads and writes request blocks in RAM.
-abi::HostRequest g_request;
-
-} // namespace
 
 bool host_present() {
   static int present = -1;
@@ -18,13 +13,16 @@ bool host_present() {
 
 HostReply host_call(abi::HostOp op, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e) {
   if (!host_present()) return HostReply{abi::HostStatus::kUnavailable, {}};
-  volatile abi::HostRequest& request = g_request;
+  // The CPU's own block, in RAM (the host only reads and writes request blocks in RAM):
+  // CPUs may ask at the same time.
+  abi::HostRequest& block = current_cpu().request;
+  volatile abi::HostRequest& request = block;
   request.version = abi::kHostAssistVersion;
   request.op = op;
   request.status = abi::HostStatus::kPending;
   const uint64_t args[6] = {a, b, c, d, e, 0};
   for (int i = 0; i < 6; ++i) request.args[i] = args[i];
-  outl(abi::kHostAssistPort, static_cast<uint32_t>(reinterpret_cast<uint64_t>(&g_request)));
+  outl(abi::kHostAssistPort, static_cast<uint32_t>(reinterpret_cast<uint64_t>(&block)));
   HostReply reply{request.status, {}};
   for (int i = 0; i < 6; ++i) reply.value[i] = request.reply[i];
   return reply;

@@ -1,16 +1,22 @@
-// Descriptor tables and the one-way switch from the boot stub's CPL0 to the checks at
-// CPL3. The kernel stays tiny: on PVM each CPL0 instruction is emulated (DESIGN.md §7).
+// Descriptor tables and the one-way switch from CPL0 to CPL3: the boot CPU's to the
+// checks, and each application processor's to its wait for work (smp.cpp). The kernel
+// stays tiny: on PVM each CPL0 instruction is emulated (DESIGN.md §7).
 #include "kernel.h"
+
+#include "per_cpu.h"
+#include "slotbox/smp.h"
 
 #include <stddef.h>
 
-extern "C" const uint64_t trap_stubs[32];  // trap_entry.asm
-extern "C" [[noreturn]] void user_start(); // user_start.cpp
+extern "C" const uint64_t trap_stubs[32];     // trap_entry.asm
+extern "C" [[noreturn]] void user_start();    // user_start.cpp
+extern "C" [[noreturn]] void ap_user_start(); // smp.cpp
 
 namespace slotbox::guest {
 namespace {
 
-// 64-bit TSS (SDM vol. 3A 8.7): only RSP0 matters, the stack for traps from CPL3.
+// 64-bit TSS (SDM vol. 3A 8.7): only RSP0 matters, the stack for traps from CPL3, and
+// the I/O map base.
 struct __attribute__((packed)) TaskState {
   uint32_t reserved0;
   uint64_t rsp[3];
@@ -18,9 +24,16 @@ struct __attribute__((packed)) TaskState {
   uint64_t ist[7];
   uint64_t reserved2;
   uint16_t reserved3;
-  uint16_t io_map_base;
-  // Every port allowed, plus the all-ones byte that must end the map (SDM vol. 1 19.5.2).
-  // IOPL 3 alone should do, but PVM's KVM ignores IOPL for CPL3 code and checks the map.
+  uint16_t io_map_base;  // from this TSS's base to the I/O permission bitmap
+};
+static_assert(sizeof(TaskState) == 104);
+
+// One TSS per CPU, side by side, then the I/O permission bitmap they all point at: every
+// port allowed, plus the all-ones byte that must end the map (SDM vol. 1 19.5.2). IOPL 3
+// alone should do, but PVM's KVM ignores IOPL for CPL3 code and checks the map. One map
+// instead of one per CPU: 8 KiB that each CPU would zero at CPL0.
+struct TaskStates {
+  TaskState cpu[kMaxCpus];
   uint8_t io_map[65536 / 8];
   uint8_t io_map_end;
 };
@@ -51,61 +64,75 @@ constexpr uint8_t kAvailableTss = 0x89;    // present, 64-bit TSS, available
 constexpr uint8_t kInterruptGate = 0x8E;   // present, DPL0, 64-bit interrupt gate
 constexpr uint64_t kUserFlags = 0x3002;    // IOPL 3 (port I/O from CPL3), reserved bit 1, IF 0
 
-constexpr size_t kUserStackSize = 64 * 1024;
+constexpr uint32_t kMsrGsBase = 0xC0000101;  // IA32_GS_BASE (SDM vol. 4 table 2-2)
 
-// In .stack, which the boot stub does not zero: stacks need no initial value, and every
-// byte zeroed at CPL0 is an emulated write on PVM.
-alignas(16) __attribute__((section(".stack"))) uint8_t g_user_stack[kUserStackSize];
-TaskState g_task_state;
-uint64_t g_gdt[7];
-Gate g_idt[32];
+// The GDT: the four flat segments, then a TSS descriptor (two entries) per CPU.
+constexpr size_t kGdtEntries = kTaskState / 8 + 2 * kMaxCpus;
 
-void load_gdt() {
+// In .stack, which the boot stub does not zero: every byte zeroed at CPL0 is an emulated
+// write on PVM. Every gate is written at boot; a CPU's TSS and descriptor are written
+// before it loads them, and its GDTR ends at its own descriptor, so no CPU can see an
+// entry that was never written.
+__attribute__((section(".stack"))) TaskStates g_task_states;
+__attribute__((section(".stack"))) uint64_t g_gdt[kGdtEntries];
+__attribute__((section(".stack"))) Gate g_idt[32];
+
+// What every CPU shares, written once by the boot CPU: the segments and the IDT, and the
+// I/O bitmap (one string instruction, as the boot stub zeroes .bss).
+void write_shared_tables() {
   g_gdt[0] = 0;
   g_gdt[kKernelCode >> 3] = kKernelCodeDescriptor;
   g_gdt[kKernelData >> 3] = kKernelDataDescriptor;
   g_gdt[kUserData >> 3] = kUserDataDescriptor;
   g_gdt[kUserCode >> 3] = kUserCodeDescriptor;
-  uint64_t base = reinterpret_cast<uint64_t>(&g_task_state);
-  uint64_t limit = sizeof(TaskState) - 1;
-  g_gdt[kTaskState >> 3] = (limit & 0xFFFF) | (base & 0xFFFFFF) << 16 |
-                           uint64_t{kAvailableTss} << 40 | (base >> 24 & 0xFF) << 56;
-  g_gdt[(kTaskState >> 3) + 1] = base >> 32;
-
-  TablePointer pointer{sizeof g_gdt - 1, reinterpret_cast<uint64_t>(g_gdt)};
-  // Reload CS with a far return, then the data segments and the task register.
-  asm volatile(
-      "lgdt %0\n"
-      "pushq %1\n"
-      "leaq 1f(%%rip), %%rax\n"
-      "pushq %%rax\n"
-      "lretq\n"
-      "1:\n"
-      "movw %w2, %%ax\n"
-      "movw %%ax, %%ds\n"
-      "movw %%ax, %%es\n"
-      "movw %%ax, %%ss\n"
-      "ltr %w3\n"
-      :
-      : "m"(pointer), "i"(kKernelCode), "r"(uint64_t{kKernelData}), "r"(uint64_t{kTaskState})
-      : "rax", "memory");
-}
-
-void load_idt(uint64_t kernel_stack_top) {
-  g_task_state.rsp[0] = kernel_stack_top;
-  g_task_state.io_map_base = offsetof(TaskState, io_map);
-  g_task_state.io_map_end = 0xFF;
   for (size_t vector = 0; vector < 32; ++vector) {
     uint64_t handler = trap_stubs[vector];
     g_idt[vector] = Gate{static_cast<uint16_t>(handler), kKernelCode, 0, kInterruptGate,
                          static_cast<uint16_t>(handler >> 16), static_cast<uint32_t>(handler >> 32), 0};
   }
-  TablePointer pointer{sizeof g_idt - 1, reinterpret_cast<uint64_t>(g_idt)};
-  asm volatile("lidt %0" ::"m"(pointer) : "memory");  // the CPU reads g_idt: keep its stores
+  uint8_t* map = g_task_states.io_map;
+  uint64_t quadwords = sizeof g_task_states.io_map / 8;
+  asm volatile("rep stosq" : "+D"(map), "+c"(quadwords) : "a"(0ull) : "memory");
+  g_task_states.io_map_end = 0xFF;
 }
 
-[[noreturn]] void enter_user_mode() {
-  uint64_t stack_top = reinterpret_cast<uint64_t>(g_user_stack + kUserStackSize);
+// Loads the GDT up to this CPU's TSS descriptor, reloads CS with a far return, then the
+// data segments, the task register and the shared IDT.
+void load_tables(unsigned cpu) {
+  uint16_t task_state = task_state_selector(cpu);
+  TablePointer gdt{static_cast<uint16_t>(task_state + 16 - 1), reinterpret_cast<uint64_t>(g_gdt)};
+  TablePointer idt{sizeof g_idt - 1, reinterpret_cast<uint64_t>(g_idt)};
+  asm volatile(
+      "lgdt %0\n"
+      "pushq %2\n"
+      "leaq 1f(%%rip), %%rax\n"
+      "pushq %%rax\n"
+      "lretq\n"
+      "1:\n"
+      "movw %w3, %%ax\n"
+      "movw %%ax, %%ds\n"
+      "movw %%ax, %%es\n"
+      "movw %%ax, %%ss\n"
+      "ltr %w4\n"
+      "lidt %1\n"
+      :
+      : "m"(gdt), "m"(idt), "i"(kKernelCode), "r"(uint64_t{kKernelData}), "r"(uint64_t{task_state})
+      : "rax", "memory");  // the CPU reads g_gdt and g_idt: keep their stores
+}
+
+// GS holds the null selector, which neither iretq nor anything else reloads, and its
+// base is the CPU's PerCpu, at CPL0 and CPL3 alike.
+void set_gs_base(PerCpu& cpu) {
+  uint64_t base = reinterpret_cast<uint64_t>(&cpu);
+  asm volatile("movw %w0, %%gs\n"
+               "wrmsr\n"
+               :
+               : "r"(uint16_t{0}), "c"(kMsrGsBase), "a"(static_cast<uint32_t>(base)),
+                 "d"(static_cast<uint32_t>(base >> 32))
+               : "memory");
+}
+
+[[noreturn]] void enter_user_mode(uint64_t stack_top, void (*entry)()) {
   asm volatile(
       "pushq %0\n"  // SS
       "pushq %1\n"  // RSP
@@ -115,19 +142,47 @@ void load_idt(uint64_t kernel_stack_top) {
       "iretq\n"
       :
       : "i"(uint64_t{kUserData}), "r"(stack_top), "i"(kUserFlags), "i"(uint64_t{kUserCode}),
-        "r"(reinterpret_cast<uint64_t>(&user_start)));
+        "r"(reinterpret_cast<uint64_t>(entry)));
   __builtin_unreachable();
 }
 
-} // namespace
-} // namespace slotbox::guest
+// A CPU's way from its first C++ code to CPL3, the same for the boot CPU and the others.
+[[noreturn]] void run_cpu(unsigned index, void (*user_entry)()) {
+  PerCpu& cpu = cpu_data(index);
+  set_gs_base(cpu);  // before the IDT: a trap handler finds its CPU through GS
+  load_tables(index);
+  enter_user_mode(cpu.user_stack_top, user_entry);
+}
 
-// The boot stub's stack (long_mode.asm), also the stack every trap from CPL3 runs on.
-extern "C" uint8_t kernel_stack_top[];
+} // namespace
+
+// A TSS and its GDT descriptor for CPU `cpu` (SDM vol. 3A 8.2.3): base, limit through
+// the end of the shared I/O bitmap.
+void install_task_state(unsigned cpu, uint64_t kernel_stack_top) {
+  TaskState& task_state = g_task_states.cpu[cpu];
+  task_state = TaskState{};
+  task_state.rsp[0] = kernel_stack_top;
+  uint64_t base = reinterpret_cast<uint64_t>(&task_state);
+  task_state.io_map_base = static_cast<uint16_t>(reinterpret_cast<uint64_t>(g_task_states.io_map) - base);
+  uint64_t limit = reinterpret_cast<uint64_t>(&g_task_states.io_map_end) - base;
+  size_t entry = task_state_selector(cpu) >> 3;
+  g_gdt[entry] = (limit & 0xFFFF) | (base & 0xFFFFFF) << 16 | uint64_t{kAvailableTss} << 40 |
+                 (limit >> 16 & 0xF) << 48 | (base >> 24 & 0xFF) << 56;
+  g_gdt[entry + 1] = base >> 32;
+}
+
+} // namespace slotbox::guest
 
 extern "C" [[noreturn]] void kernel_main() {
   using namespace slotbox::guest;
-  load_gdt();
-  load_idt(reinterpret_cast<uint64_t>(kernel_stack_top));
-  enter_user_mode();
+  write_shared_tables();
+  init_cpu_data(0);
+  install_task_state(0, cpu_data(0).kernel_stack_top);
+  run_cpu(0, user_start);
+}
+
+// An application processor, from ap_long_mode_entry on its kernel stack (long_mode.asm),
+// after start_cpus() prepared its data and TSS (cpu_start.cpp).
+extern "C" [[noreturn]] void ap_kernel_main(uint32_t index) {
+  slotbox::guest::run_cpu(index, ap_user_start);
 }

@@ -3,6 +3,7 @@
 // kStatusCrash + vector. The report runs at CPL0 and never makes a kernel call: a `ud2`
 // here would be an unexpected #UD in turn, and the recursion would end in a triple fault.
 #include "kernel.h"
+#include "per_cpu.h"
 #include "slotbox/abi.h"
 #include "slotbox/console.h"
 #include "slotbox/io.h"
@@ -14,15 +15,6 @@ namespace {
 constexpr uint64_t kInvalidOpcode = 6;
 constexpr uint8_t kUd2[2] = {0x0F, 0x0B};
 
-// The armed fault probe (kernel_call.h kArmFault) and what it caught.
-struct FaultProbe {
-  bool armed = false;
-  uint64_t resume = 0;
-  uint64_t vector = ~0ull;
-  uint64_t address = 0;
-  uint64_t error = 0;
-};
-FaultProbe g_probe;
 constexpr uint64_t kProbedVectors[] = {6, 13, 14};  // #UD, #GP, #PF
 
 uint64_t read_cr(int number) {
@@ -71,47 +63,60 @@ uint64_t perform(KernelOp op, uint64_t argument, uint64_t argument2) {
   case KernelOp::kInvlpg: asm volatile("invlpg (%0)" ::"r"(argument) : "memory"); return 0;
   case KernelOp::kWriteSerial: write_serial(argument, argument2); return 0;
   case KernelOp::kTripleFault: triple_fault();
-  case KernelOp::kArmFault: g_probe = FaultProbe{true, argument, ~0ull, 0, 0}; return 0;
-  case KernelOp::kTakeFault: g_probe.armed = false; return g_probe.vector;
-  case KernelOp::kFaultAddress: return g_probe.address;
-  case KernelOp::kFaultError: return g_probe.error;
+  case KernelOp::kArmFault: current_cpu().probe = FaultProbe{true, argument, ~0ull, 0, 0}; return 0;
+  case KernelOp::kTakeFault: current_cpu().probe.armed = false; return current_cpu().probe.vector;
+  case KernelOp::kFaultAddress: return current_cpu().probe.address;
+  case KernelOp::kFaultError: return current_cpu().probe.error;
   case KernelOp::kReadCs: {
     uint16_t cs;
     asm volatile("mov %%cs, %0" : "=r"(cs));
     return cs;
   }
+  case KernelOp::kPrepareCpu: return prepare_cpu(argument);
+  case KernelOp::kWithdrawCpu: return withdraw_cpu(argument);
+  case KernelOp::kSendInit: return send_init(argument);
+  case KernelOp::kSendStartup: return send_startup(argument, argument2);
   }
   return ~0ull;
 }
 
 // A fault the probe was armed for: record it and resume where the prober said.
 bool caught_by_probe(TrapFrame& frame) {
-  if (!g_probe.armed || (frame.cs & 3) != 3) return false;
+  FaultProbe& probe = current_cpu().probe;
+  if (!probe.armed || (frame.cs & 3) != 3) return false;
   bool probed = false;
   for (uint64_t vector : kProbedVectors) probed = probed || frame.vector == vector;
   if (!probed) return false;
-  g_probe.armed = false;
-  g_probe.vector = frame.vector;
-  g_probe.address = read_cr(2);
-  g_probe.error = frame.error_code;
-  frame.rip = g_probe.resume;
+  probe.armed = false;
+  probe.vector = frame.vector;
+  probe.address = read_cr(2);
+  probe.error = frame.error_code;
+  frame.rip = probe.resume;
   return true;
 }
 
-// One line, straight to the serial port, then the crash status. A fault while reporting
-// (say, a broken console) skips the report rather than recursing.
+// One line, straight to the serial port, then the crash status. The first CPU to crash
+// reports and ends the run; another one waits for that end, so its line can neither mix
+// with the first nor follow it. A fault while reporting (say, a broken console) skips the
+// report rather than recursing. Only the other CPUs name themselves (" on CPU 3"): the
+// boot CPU's line is the one it always was.
 [[noreturn]] void crash(const TrapFrame& frame) {
-  static bool crashing = false;
-  if (!crashing) {
-    crashing = true;
-    char line[200];
-    size_t length = format_to(line, sizeof line,
-                              "Bail out! unexpected exception %s (vector %lu, error code 0x%lx) at rip 0x%lx, "
-                              "cr2 0x%lx, CPL %lu\n",
-                              slotbox::abi::kExceptionNames[frame.vector % slotbox::abi::kExceptionVectors], frame.vector,
-                              frame.error_code, frame.rip, read_cr(2), frame.cs & 3);
-    kernel_console_write(line, length < sizeof line ? length : sizeof line - 1);
+  static uint32_t reporter = 0;  // 1 + the index of the CPU reporting
+  uint32_t cpu = current_cpu().index;
+  uint32_t first = 0;
+  if (!__atomic_compare_exchange_n(&reporter, &first, cpu + 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+    if (first != cpu + 1) for (;;) asm volatile("pause");
+    exit_guest(slotbox::abi::kStatusCrash + frame.vector % slotbox::abi::kExceptionVectors);
   }
+  char where[16] = "";
+  if (cpu != 0) format_to(where, sizeof where, " on CPU %u", cpu);
+  char line[200];
+  size_t length = format_to(line, sizeof line,
+                            "Bail out! unexpected exception %s (vector %lu, error code 0x%lx) at rip 0x%lx, "
+                            "cr2 0x%lx, CPL %lu%s\n",
+                            slotbox::abi::kExceptionNames[frame.vector % slotbox::abi::kExceptionVectors], frame.vector,
+                            frame.error_code, frame.rip, read_cr(2), frame.cs & 3, where);
+  kernel_console_write(line, length < sizeof line ? length : sizeof line - 1);
   exit_guest(slotbox::abi::kStatusCrash + frame.vector % slotbox::abi::kExceptionVectors);
 }
 

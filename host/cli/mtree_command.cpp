@@ -86,8 +86,7 @@ int print_slots(machine::PcMemoryMap& map) {
   auto vm = kvm->create_vm();
   if (!vm) return report_error(vm.error());
   kvm::SlotListener listener(*vm);
-  map.memory().add_listener(listener);
-  if (auto status = listener.status(); !status) return report_error(status.error());
+  if (auto added = map.memory().add_listener(listener); !added) return report_error(added.error());
   std::printf("%-4s %-33s %-12s %-24s %s\n", "slot", "gpa", "size", "host (region+offset)", "flags");
   for (const kvm::MemorySlot& slot : listener.slots()) {
     const FlatRange* range = map.memory().view().find(slot.gpa);

@@ -3,14 +3,17 @@
 #include "host/cli/console.h"
 #include "host/cli/exit_code.h"
 #include "host/cli/image_source.h"
+#include "host/cli/ordered_jobs.h"
 #include "host/cli/size_option.h"
 #include "host/kvm/backend.h"
 #include "host/kvm/system.h"
 #include "host/machine/pc_machine.h"
 #include "host/machine/run_controller.h"
+#include "host/machine/verdict.h"
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 namespace slotbox::cli {
@@ -27,38 +30,6 @@ std::FILE* text_stream(const RunOptions& options) {
 
 void text(std::FILE* stream, const char* format, const std::string& a = {}, const std::string& b = {}) {
   if (stream) std::fprintf(stream, format, a.c_str(), b.c_str());
-}
-
-// Compares how the run ended with what the image declared, and adds the run itself as a
-// check where the guest could not report one: a negative image that ended as declared
-// passes, any other unexpected end fails. Returns the image's exit code.
-int judge(const loader::Expectation& expected, const RunEnd& end, ImageReport& report) {
-  EndKind expected_kind = machine::end_kind_of(expected.end);
-  bool as_declared = end.kind == expected_kind;
-  if (end.kind == EndKind::kGuestExit) as_declared = as_declared && end.status == expected.status;
-  if (end.kind == EndKind::kGuestCrash) as_declared = as_declared && end.status == abi::kStatusCrash + expected.status;
-  CheckCounts counts = count(report.checks);
-  std::string how = report.end + ": " + end.detail;
-  int exit_code = kExitPassed;
-  if (as_declared && expected_kind != EndKind::kGuestExit) {
-    report.checks.push_back({Outcome::kPass, "the run ended as declared: " + report.end, {}});
-    report.verdict = "passed (" + how + ", as declared)";
-  } else if (as_declared) {
-    exit_code = counts.failed ? kExitCheckFailed : kExitPassed;
-    report.verdict = (counts.failed ? "FAILED (" : "passed (") + how + ")";
-  } else if (end.kind == EndKind::kGuestExit) {
-    std::string expectation = "expected status " + std::to_string(expected.status);
-    if (counts.failed == 0) report.checks.push_back({Outcome::kFail, "the guest's exit status", how + ", " + expectation});
-    exit_code = kExitCheckFailed;
-    report.verdict = "FAILED (" + how + ", " + expectation + ")";
-  } else {
-    std::string expectation = std::string("expected ") + machine::end_kind_name(expected_kind);
-    report.checks.push_back({Outcome::kFail, "the run ended by " + report.end, how + ", " + expectation});
-    exit_code = kExitGuestCrashed;
-    report.verdict = "CRASHED (" + how + ", " + expectation + ")";
-  }
-  report.passed = exit_code == kExitPassed;
-  return exit_code;
 }
 
 std::map<std::string, uint64_t> stat_snapshot(const machine::PcMachine& machine) {
@@ -111,9 +82,19 @@ void print_stats(std::FILE* out, const ImageReport& report, const machine::PcMac
   std::fprintf(out, "\n");
 }
 
+// The exit code for a verdict (README "Exit codes").
+int exit_code_of(machine::VerdictKind kind) {
+  switch (kind) {
+  case machine::VerdictKind::kPassed: return kExitPassed;
+  case machine::VerdictKind::kFailed: return kExitCheckFailed;
+  case machine::VerdictKind::kCrashed: return kExitGuestCrashed;
+  }
+  return kExitGuestCrashed;
+}
+
+// Runs one image in a fresh VM; its text (if any is wanted) goes to `out`.
 Result<int> run_image(const kvm::System& kvm, const loader::RomImage& image, const RunOptions& options,
-                      ImageReport& report) {
-  std::FILE* out = text_stream(options);
+                      std::FILE* out, ImageReport& report) {
   text(out, "== %s\n", image.name());
   if (out) std::fflush(out);
   Console console(out);
@@ -135,7 +116,13 @@ Result<int> run_image(const kvm::System& kvm, const loader::RomImage& image, con
   report.exits = end.exits;
   report.checks = console.checks();
   size_t guest_checks = report.checks.size();
-  int exit_code = judge(expected, end, report);
+  machine::Verdict verdict = machine::judge(expected, end, count(report.checks).failed, machine->backend());
+  report.verdict = verdict.text;
+  if (verdict.run_check)
+    report.checks.push_back({verdict.run_check->passed ? Outcome::kPass : Outcome::kFail, verdict.run_check->name,
+                             verdict.run_check->detail});
+  int exit_code = exit_code_of(verdict.kind);
+  report.passed = exit_code == kExitPassed;
   if (options.stats) {
     for (const auto& [reason, n] : machine->exits().by_reason()) report.exit_kinds[kvm::exit_reason_name(reason)] = n;
     report.kvm_stat_deltas = nonzero_deltas(stats_before, stat_snapshot(*machine));
@@ -147,6 +134,47 @@ Result<int> run_image(const kvm::System& kvm, const loader::RomImage& image, con
     std::fflush(out);
   }
   return exit_code;
+}
+
+struct ImageRun {
+  Result<int> exit_code = 0;
+  ImageReport report;
+  std::string text;  // buffered under --jobs, printed whole in image order
+};
+
+// Every image, in parallel under --jobs N (each in its own VM), its text printed whole
+// and in image order; one at a time and streamed otherwise. Stops at the first host error
+// in image order, as a serial run would.
+std::vector<ImageRun> run_images(const kvm::System& kvm, const std::vector<loader::RomImage>& images,
+                                 const RunOptions& options) {
+  std::vector<ImageRun> runs(images.size());
+  std::FILE* out = text_stream(options);
+  if (options.jobs <= 1 || images.size() <= 1) {
+    for (size_t i = 0; i < images.size(); ++i) {
+      runs[i].exit_code = run_image(kvm, images[i], options, out, runs[i].report);
+      if (!runs[i].exit_code) return runs;
+    }
+    return runs;
+  }
+  run_ordered(OrderedJobs{
+      images.size(), options.jobs, [&](size_t i) { return images[i].expectation().runs_alone; },
+      [&](size_t i) {
+        char* buffer = nullptr;
+        size_t size = 0;
+        std::FILE* captured = out ? open_memstream(&buffer, &size) : nullptr;
+        runs[i].exit_code = run_image(kvm, images[i], options, captured, runs[i].report);
+        if (captured) {
+          std::fclose(captured);
+          runs[i].text.assign(buffer, size);
+          std::free(buffer);
+        }
+      },
+      [&](size_t i) {
+        if (!out) return;
+        std::fwrite(runs[i].text.data(), 1, runs[i].text.size(), out);
+        std::fflush(out);
+      }});
+  return runs;
 }
 
 // Writes next to the target and renames, so a failed run never leaves half a report.
@@ -191,14 +219,13 @@ int run_command(const RunOptions& options) {
   if (out)
     std::fprintf(out, "slotbox: %s, RAM %s, %zu image%s\n", report.backend.c_str(),
                  describe_size(options.ram_size).c_str(), images->size(), images->size() == 1 ? "" : "s");
+  std::vector<ImageRun> runs = run_images(*kvm, *images, options);
   int exit_code = kExitPassed;
-  for (const auto& image : *images) {
-    ImageReport image_report;
-    auto result = run_image(*kvm, image, options, image_report);
-    if (!result) return report_error(result.error());
-    report.total += count(image_report.checks);
-    report.images.push_back(std::move(image_report));
-    exit_code = std::max(exit_code, *result);
+  for (ImageRun& run : runs) {
+    if (!run.exit_code) return report_error(run.exit_code.error());
+    report.total += count(run.report.checks);
+    report.images.push_back(std::move(run.report));
+    exit_code = std::max(exit_code, *run.exit_code);
   }
   if (out)
     std::fprintf(out, "slotbox: %llu passed, %llu failed, %llu skipped\n",

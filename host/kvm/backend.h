@@ -12,6 +12,9 @@ enum class MmuMode { kTdp, kShadow, kUnknown };
 struct Backend {
   std::string module;   // "kvm_intel", "kvm_amd", "kvm_pvm" or "unknown"
   MmuMode mmu = MmuMode::kUnknown;
+  // KVM_CAP_EXIT_ON_EMULATION_FAILURE is on for the VM (Vm::enable_exit_on_emulation_failure):
+  // without it KVM answers an instruction it cannot emulate at CPL3 by injecting #UD.
+  bool reports_emulation_failure = false;
 
   std::string describe() const;  // "kvm_pvm, shadow paging"
 };

@@ -29,13 +29,18 @@ Result<int> checked_ioctl(int fd, const char* name, Argument argument, std::stri
   return result;
 }
 
-// struct kvm_cpuid2 ends in a zero-length array, which g++ sizes differently from C
-// (12 bytes instead of 8), so <linux/kvm.h>'s KVM_GET_SUPPORTED_CPUID and KVM_SET_CPUID2
-// encode the wrong size in C++ and the kernel answers EINVAL. These carry the C size.
+// struct kvm_cpuid2 ends in a flexible array, which g++ places differently from C (the
+// entries at offset 12 instead of 8, size 12), so <linux/kvm.h>'s KVM_GET_SUPPORTED_CPUID
+// and KVM_SET_CPUID2 encode the wrong size in C++ and kvm_cpuid2::entries points 4 bytes
+// past where the kernel reads and writes them. CpuidHeader is the C layout: the entries
+// follow it directly (cpuid_entries()), and these requests carry its size.
 struct CpuidHeader {
   uint32_t nent;
   uint32_t padding;
 };
+inline kvm_cpuid_entry2* cpuid_entries(CpuidHeader* header) {
+  return reinterpret_cast<kvm_cpuid_entry2*>(header + 1);
+}
 inline constexpr unsigned long kGetSupportedCpuid = _IOWR(KVMIO, 0x05, CpuidHeader);
 inline constexpr unsigned long kSetCpuid2 = _IOW(KVMIO, 0x90, CpuidHeader);
 

@@ -32,88 +32,87 @@ std::optional<MemorySlot> SlotListener::slot_for(const memory::FlatRange& range)
   return slot;
 }
 
-bool SlotListener::apply(const MemorySlot& slot) {
-  auto result = m_table.set_memory_slot(slot);
-  if (!result) m_error = result.error();
-  return result.has_value();
-}
+Result<void> SlotListener::apply(const MemorySlot& slot) { return m_table.set_memory_slot(slot); }
 
-std::optional<uint32_t> SlotListener::allocate_id() {
+Result<uint32_t> SlotListener::allocate_id() {
   for (uint32_t id = 0; id < m_id_in_use.size(); ++id) {
     if (!m_id_in_use[id]) {
       m_id_in_use[id] = true;
       return id;
     }
   }
-  if (m_id_in_use.size() >= m_table.max_memory_slots()) return std::nullopt;
+  if (m_id_in_use.size() >= m_table.max_memory_slots()) {
+    return fail(Error::bad_input("memory map", "needs more than the " + std::to_string(m_table.max_memory_slots()) +
+                                                   " slots KVM allows (KVM_CAP_NR_MEMSLOTS)"));
+  }
   m_id_in_use.push_back(true);
   return static_cast<uint32_t>(m_id_in_use.size() - 1);
 }
 
-void SlotListener::region_del(const memory::FlatRange& range) {
-  if (m_error) return;
+Result<void> SlotListener::region_del(const memory::FlatRange& range) {
   auto slot = slot_for(range);
-  if (!slot) return;
+  if (!slot) return {};
   auto found = m_slots_by_gpa.find(slot->gpa);
-  if (found == m_slots_by_gpa.end()) return;
-  MemorySlot deletion = found->second.slot;
+  if (found == m_slots_by_gpa.end()) return {};
+  // KVM drops a slot's dirty bitmap with the slot: fetch it first, as QEMU's
+  // kvm_set_phys_mem does, so a map change does not hide pages written just before it.
+  const Entry& entry = found->second;
+  if (entry.slot.flags & KVM_MEM_LOG_DIRTY_PAGES)
+    SLOTBOX_TRY_VOID(fetch_dirty_log(entry, m_dirty_in_deleted_slots[entry.region]));
+  MemorySlot deletion = entry.slot;
   deletion.size = 0;
   deletion.flags = 0;
-  if (!apply(deletion)) return;
+  SLOTBOX_TRY_VOID(apply(deletion));
   m_id_in_use[found->second.slot.id] = false;
   m_slots_by_gpa.erase(found);
+  return {};
 }
 
-void SlotListener::region_add(const memory::FlatRange& range) {
-  if (m_error) return;
+Result<void> SlotListener::region_add(const memory::FlatRange& range) {
   auto slot = slot_for(range);
-  if (!slot) return;
-  auto id = allocate_id();
-  if (!id) {
-    m_error = Error::bad_input("memory map", "needs more than the " +
-                                                 std::to_string(m_table.max_memory_slots()) +
-                                                 " slots KVM allows (KVM_CAP_NR_MEMSLOTS)");
-    return;
-  }
-  slot->id = *id;
-  if (!apply(*slot)) {
-    m_id_in_use[*id] = false;
-    return;
+  if (!slot) return {};
+  slot->id = SLOTBOX_TRY(allocate_id());
+  if (Result<void> applied = apply(*slot); !applied) {
+    m_id_in_use[slot->id] = false;
+    return applied;
   }
   m_slots_by_gpa[slot->gpa] = Entry{*slot, range.region, range.offset + (slot->gpa - range.range.start)};
+  return {};
 }
 
-void SlotListener::log_start(const memory::FlatRange& range) { set_logging(range, true); }
-void SlotListener::log_stop(const memory::FlatRange& range) { set_logging(range, false); }
+Result<void> SlotListener::log_start(const memory::FlatRange& range) { return set_logging(range, true); }
+Result<void> SlotListener::log_stop(const memory::FlatRange& range) { return set_logging(range, false); }
 
-void SlotListener::set_logging(const memory::FlatRange& range, bool on) {
-  if (m_error) return;
+Result<void> SlotListener::set_logging(const memory::FlatRange& range, bool on) {
   auto slot = slot_for(range);
-  if (!slot) return;
+  if (!slot) return {};
   auto found = m_slots_by_gpa.find(slot->gpa);
-  if (found == m_slots_by_gpa.end()) return;
+  if (found == m_slots_by_gpa.end()) return {};
   MemorySlot updated = found->second.slot;
   updated.flags = on ? updated.flags | KVM_MEM_LOG_DIRTY_PAGES : updated.flags & ~KVM_MEM_LOG_DIRTY_PAGES;
-  if (!apply(updated)) return;
+  SLOTBOX_TRY_VOID(apply(updated));
   found->second.slot = updated;
+  return {};
+}
+
+Result<void> SlotListener::fetch_dirty_log(const Entry& entry, std::vector<uint64_t>& offsets) {
+  std::vector<uint64_t> bitmap = SLOTBOX_TRY(m_table.dirty_log(entry.slot));
+  for (size_t word = 0; word < bitmap.size(); ++word)
+    for (uint64_t bits = bitmap[word]; bits; bits &= bits - 1)
+      offsets.push_back(entry.region_offset + (word * 64 + __builtin_ctzll(bits)) * kPageSize);
+  return {};
 }
 
 Result<std::vector<uint64_t>> SlotListener::dirty_pages(const memory::Region& region) {
   std::vector<uint64_t> offsets;
-  for (const auto& [gpa, entry] : m_slots_by_gpa) {
-    if (entry.region != &region || !(entry.slot.flags & KVM_MEM_LOG_DIRTY_PAGES)) continue;
-    std::vector<uint64_t> bitmap = SLOTBOX_TRY(m_table.dirty_log(entry.slot));
-    for (size_t word = 0; word < bitmap.size(); ++word)
-      for (uint64_t bits = bitmap[word]; bits; bits &= bits - 1)
-        offsets.push_back(entry.region_offset + (word * 64 + __builtin_ctzll(bits)) * kPageSize);
-  }
+  for (const auto& [gpa, entry] : m_slots_by_gpa)
+    if (entry.region == &region && (entry.slot.flags & KVM_MEM_LOG_DIRTY_PAGES))
+      SLOTBOX_TRY_VOID(fetch_dirty_log(entry, offsets));
+  if (auto carried = m_dirty_in_deleted_slots.extract(&region))
+    offsets.insert(offsets.end(), carried.mapped().begin(), carried.mapped().end());
   std::sort(offsets.begin(), offsets.end());
+  offsets.erase(std::unique(offsets.begin(), offsets.end()), offsets.end());
   return offsets;
-}
-
-Result<void> SlotListener::status() const {
-  if (m_error) return fail(*m_error);
-  return {};
 }
 
 std::vector<MemorySlot> SlotListener::slots() const {

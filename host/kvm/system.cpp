@@ -59,12 +59,11 @@ Result<Vm> System::create_vm() const {
 Result<std::vector<kvm_cpuid_entry2>> System::supported_cpuid() const {
   // Grow the buffer until KVM stops answering E2BIG, as the API documentation asks.
   for (uint32_t capacity = 64; capacity <= 4096; capacity *= 2) {
-    std::vector<uint8_t> buffer(sizeof(kvm_cpuid2) + capacity * sizeof(kvm_cpuid_entry2));
-    auto* cpuid = reinterpret_cast<kvm_cpuid2*>(buffer.data());
+    std::vector<uint8_t> buffer(sizeof(CpuidHeader) + capacity * sizeof(kvm_cpuid_entry2));
+    auto* cpuid = reinterpret_cast<CpuidHeader*>(buffer.data());
     cpuid->nent = capacity;
-    auto result = checked_ioctl<kGetSupportedCpuid>(
-        m_fd.get(), "KVM_GET_SUPPORTED_CPUID", reinterpret_cast<CpuidHeader*>(cpuid));
-    if (result) return std::vector<kvm_cpuid_entry2>(cpuid->entries, cpuid->entries + cpuid->nent);
+    auto result = checked_ioctl<kGetSupportedCpuid>(m_fd.get(), "KVM_GET_SUPPORTED_CPUID", cpuid);
+    if (result) return std::vector<kvm_cpuid_entry2>(cpuid_entries(cpuid), cpuid_entries(cpuid) + cpuid->nent);
     if (result.error().code != E2BIG) return fail(result.error());
   }
   return fail(Error::from_errno("KVM_GET_SUPPORTED_CPUID", "more than 4096 entries", E2BIG));

@@ -25,19 +25,20 @@ InternalErrorExit internal_error(const kvm_run& run) {
 } // namespace
 
 Result<void> Vcpu::set_cpuid(const std::vector<kvm_cpuid_entry2>& entries) {
-  std::vector<uint8_t> buffer(sizeof(kvm_cpuid2) + entries.size() * sizeof(kvm_cpuid_entry2));
-  auto* cpuid = reinterpret_cast<kvm_cpuid2*>(buffer.data());
+  std::vector<uint8_t> buffer(sizeof(CpuidHeader) + entries.size() * sizeof(kvm_cpuid_entry2));
+  auto* cpuid = reinterpret_cast<CpuidHeader*>(buffer.data());
   cpuid->nent = static_cast<uint32_t>(entries.size());
-  std::memcpy(cpuid->entries, entries.data(), entries.size() * sizeof(kvm_cpuid_entry2));
-  SLOTBOX_TRY_VOID(checked_ioctl<kSetCpuid2>(m_fd.get(), "KVM_SET_CPUID2",
-                                             reinterpret_cast<CpuidHeader*>(cpuid)));
+  std::memcpy(cpuid_entries(cpuid), entries.data(), entries.size() * sizeof(kvm_cpuid_entry2));
+  SLOTBOX_TRY_VOID(checked_ioctl<kSetCpuid2>(m_fd.get(), "KVM_SET_CPUID2", cpuid));
   return {};
 }
 
 Result<VcpuExit> Vcpu::run() {
   auto result = KVM_IOCTL(m_fd.get(), KVM_RUN, 0);
   if (!result) {
-    if (result.error().code == EINTR) return InterruptedExit{};
+    // EINTR: a signal (the run controller's kick). EAGAIN: an AP that was waiting for
+    // INIT/SIPI has just received them; KVM wants KVM_RUN again, as QEMU does.
+    if (result.error().code == EINTR || result.error().code == EAGAIN) return InterruptedExit{};
     return fail(result.error());
   }
   return decode();

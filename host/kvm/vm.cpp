@@ -58,13 +58,13 @@ Result<void> Vm::enable_manual_dirty_clear() {
   return {};
 }
 
-Result<void> Vm::enable_exit_on_emulation_failure() {
-  if (::ioctl(m_fd.get(), KVM_CHECK_EXTENSION, KVM_CAP_EXIT_ON_EMULATION_FAILURE) <= 0) return {};
+Result<bool> Vm::enable_exit_on_emulation_failure() {
+  if (::ioctl(m_fd.get(), KVM_CHECK_EXTENSION, KVM_CAP_EXIT_ON_EMULATION_FAILURE) <= 0) return false;
   kvm_enable_cap cap{};
   cap.cap = KVM_CAP_EXIT_ON_EMULATION_FAILURE;
   cap.args[0] = 1;
   SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_ENABLE_CAP, &cap, "KVM_CAP_EXIT_ON_EMULATION_FAILURE"));
-  return {};
+  return true;
 }
 
 Result<void> Vm::set_real_mode_pages() {

@@ -37,7 +37,8 @@ public:
   // Where KVM offers KVM_CAP_EXIT_ON_EMULATION_FAILURE, an instruction KVM cannot emulate
   // ends the run with KVM_EXIT_INTERNAL_ERROR and its bytes at any CPL. Without it, SVM
   // (KVM 6.1) reports a failure at CPL3 by injecting #UD into the guest instead.
-  Result<void> enable_exit_on_emulation_failure();
+  // Returns whether it is on.
+  Result<bool> enable_exit_on_emulation_failure();
 
   int fd() const { return m_fd.get(); }
   uint32_t max_memory_slots() const override { return m_max_memory_slots; }

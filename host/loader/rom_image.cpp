@@ -26,7 +26,8 @@ Result<Expectation> read_expectation(const std::string& name, std::span<const ui
   if (header.expected_end == abi::ExpectedEnd::kCrash && header.expected_status >= abi::kExceptionVectors)
     return fail(Error::bad_input("image " + name, "header expects a crash on exception vector " +
                                                        std::to_string(header.expected_status) + ", not 0-31"));
-  return Expectation{header.expected_end, header.expected_status, header.limit_ms};
+  return Expectation{header.expected_end, header.expected_status, header.limit_ms,
+                     (header.flags & abi::kImageRunsAlone) != 0};
 }
 
 } // namespace

@@ -16,6 +16,7 @@ struct Expectation {
   abi::ExpectedEnd end = abi::ExpectedEnd::kGuestExit;
   uint32_t status = abi::kStatusPass;
   uint32_t limit_ms = 0;  // 0: the --timeout applies
+  bool runs_alone = false; // abi::kImageRunsAlone: no other image beside it under --jobs
 };
 
 class RomImage {

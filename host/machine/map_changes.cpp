@@ -17,11 +17,10 @@ Result<void> MapChanges::place(uint64_t gpa, Live live) {
   if (m_live.contains(gpa)) return fail(bad("a change is already live at " + hex(gpa)));
   if (gpa + live.region->size() > m_map.system_root().size() || gpa + live.region->size() < gpa)
     return fail(bad("beyond the guest-physical space"));
-  m_map.memory().begin();
-  m_map.system_root_mutable().add_subregion(gpa, *live.region, kChangePriority);
-  m_map.memory().commit();
+  memory::Region& region = *live.region;
+  // Kept before the commit: the tree holds the region even when a listener fails.
   m_live.emplace(gpa, std::move(live));
-  return {};
+  return commit([&] { m_map.system_root_mutable().add_subregion(gpa, region, kChangePriority); });
 }
 
 Result<void> MapChanges::add_mmio_overlay(uint64_t gpa, uint64_t size) {
@@ -44,17 +43,13 @@ Result<void> MapChanges::add_ram_alias(uint64_t gpa, uint64_t ram_offset, uint64
 Result<void> MapChanges::remove(uint64_t gpa) {
   auto found = m_live.find(gpa);
   if (found == m_live.end()) return fail(bad("no live change at " + hex(gpa)));
-  m_map.memory().begin();
-  m_map.system_root_mutable().remove_subregion(*found->second.region);
-  m_map.memory().commit();
-  m_live.erase(found);
-  return {};
+  Result<void> removed = commit([&] { m_map.system_root_mutable().remove_subregion(*found->second.region); });
+  m_live.erase(found);  // only now: the listeners saw the region go
+  return removed;
 }
 
-void MapChanges::set_bios_writable(bool writable) {
-  m_map.memory().begin();
-  m_map.bios_region().set_rom_writable(writable);
-  m_map.memory().commit();
+Result<void> MapChanges::set_bios_writable(bool writable) {
+  return commit([&] { m_map.bios_region().set_rom_writable(writable); });
 }
 
 } // namespace slotbox::machine

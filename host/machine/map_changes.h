@@ -2,12 +2,18 @@
 // an MMIO window over any range, an alias of a RAM window at any address, the BIOS made
 // writable and read-only again. Each is one transaction; the slot listener turns it into
 // the fewest KVM slot calls. Bounded, so a guest cannot make the host allocate without end.
+//
+// KVM has no atomic slot update: a change that splits or joins a slot deletes it and adds
+// its pieces, and a vCPU running meanwhile finds no memory there (an instruction fetch
+// from the gap is an emulation failure, measured on kvm_amd with 8 vCPUs). So every
+// change runs through `quiesce`, which the run controller makes stop the other vCPUs.
 #pragma once
 
 #include "host/base/error.h"
 #include "host/machine/pc_memory_map.h"
 #include "host/machine/scratch_window.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -17,14 +23,18 @@ class MapChanges {
 public:
   static constexpr size_t kMaxLiveChanges = 64;
 
-  explicit MapChanges(PcMemoryMap& map) : m_map(map) {}
+  // Runs a change with no other vCPU inside KVM_RUN; by default it just runs it.
+  using Quiesce = std::function<Result<void>(const std::function<Result<void>()>& change)>;
+
+  explicit MapChanges(PcMemoryMap& map, Quiesce quiesce = {}) : m_map(map), m_quiesce(std::move(quiesce)) {}
 
   // Each returns a bad-input error for requests that make no sense (overlap of a live
-  // change at the same gpa, sizes out of bounds, too many live changes).
+  // change at the same gpa, sizes out of bounds, too many live changes), or the first
+  // listener failure of its commit (e.g. the KVM_SET_USER_MEMORY_REGION that failed).
   Result<void> add_mmio_overlay(uint64_t gpa, uint64_t size);
   Result<void> add_ram_alias(uint64_t gpa, uint64_t ram_offset, uint64_t size);
   Result<void> remove(uint64_t gpa);
-  void set_bios_writable(bool writable);
+  Result<void> set_bios_writable(bool writable);
 
 private:
   struct Live {
@@ -32,8 +42,15 @@ private:
     std::unique_ptr<ScratchWindow> window;
   };
   Result<void> place(uint64_t gpa, Live live);
+  // One transaction on the memory address space, quiesced.
+  template <typename Edit>
+  Result<void> commit(Edit&& edit) {
+    auto change = [&] { return m_map.memory().update(std::forward<Edit>(edit)); };
+    return m_quiesce ? m_quiesce(change) : change();
+  }
 
   PcMemoryMap& m_map;
+  Quiesce m_quiesce;
   std::map<uint64_t, Live> m_live;
 };
 

@@ -3,6 +3,7 @@
 // them without KVM.
 #pragma once
 
+#include "host/base/error.h"
 #include "host/machine/cmos.h"
 #include "host/machine/debug_exit.h"
 #include "host/machine/pc_memory_map.h"
@@ -17,8 +18,9 @@ struct PcDevices {
   PcDevices(const PcDevices&) = delete;
   PcDevices& operator=(const PcDevices&) = delete;
 
-  // Adds the devices' regions to the map and commits both address spaces.
-  void attach(PcMemoryMap& map);
+  // Adds the devices' regions to the map and commits both address spaces; fails only
+  // where a listener is already attached and refuses the change.
+  Result<void> attach(PcMemoryMap& map);
 
   Serial serial;
   DebugExit debug_exit;

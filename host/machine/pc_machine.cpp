@@ -13,19 +13,21 @@ Result<std::unique_ptr<PcMachine>> PcMachine::create(const kvm::System& kvm,
   kvm::Vm vm = SLOTBOX_TRY(kvm.create_vm());
   SLOTBOX_TRY_VOID(vm.set_real_mode_pages());
   SLOTBOX_TRY_VOID(vm.enable_manual_dirty_clear());
-  SLOTBOX_TRY_VOID(vm.enable_exit_on_emulation_failure());
+  kvm::Backend backend = kvm::detect_backend();
+  backend.reports_emulation_failure = SLOTBOX_TRY(vm.enable_exit_on_emulation_failure());
   SLOTBOX_TRY_VOID(vm.create_irqchip());
   SLOTBOX_TRY_VOID(vm.create_pit());
-  std::unique_ptr<PcMachine> machine(new PcMachine(std::move(map), std::move(vm), options));
-  machine->m_devices.attach(*machine->m_map);
+  std::unique_ptr<PcMachine> machine(new PcMachine(std::move(map), std::move(vm), backend, options));
+  SLOTBOX_TRY_VOID(machine->m_devices.attach(*machine->m_map));
   SLOTBOX_TRY_VOID(machine->register_memory());
   SLOTBOX_TRY_VOID(machine->create_vcpus(kvm, options.vcpus));
-  machine->attach_host_assist();
+  SLOTBOX_TRY_VOID(machine->attach_host_assist());
   return machine;
 }
 
-PcMachine::PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, const MachineOptions& options)
-    : m_map(std::move(map)), m_vm(std::move(vm)), m_devices(m_map->layout(), options.console, options.vcpus),
+PcMachine::PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, kvm::Backend backend,
+                     const MachineOptions& options)
+    : m_map(std::move(map)), m_vm(std::move(vm)), m_backend(std::move(backend)), m_devices(m_map->layout(), options.console, options.vcpus),
       m_image_arguments(options.image_arguments) {}
 
 // The tree is complete before the listener attaches, so KVM sees the final map at once:
@@ -33,8 +35,7 @@ PcMachine::PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, const Machine
 // first and splits it later; slotbox does not).
 Result<void> PcMachine::register_memory() {
   m_slot_listener = std::make_unique<kvm::SlotListener>(m_vm);
-  m_map->memory().add_listener(*m_slot_listener);
-  return m_slot_listener->status();
+  return m_map->memory().add_listener(*m_slot_listener);
 }
 
 namespace {
@@ -55,22 +56,40 @@ abi::KvmModule kvm_module(const kvm::Backend& backend) {
   return abi::KvmModule::kUnknown;
 }
 
+// Host assist's kStat: vCPU 0's statistics (the BSP's, where images ask), then the VM's.
+Result<StatReading> read_stat(const std::optional<kvm::Stats>& vcpu_stats,
+                              const std::optional<kvm::Stats>& vm_stats, const std::string& name) {
+  if (!vcpu_stats || !vm_stats)
+    return fail(Error::unavailable("KVM_GET_STATS_FD", "no binary statistics on this kernel"));
+  for (auto [stats, owner] : {std::pair{&*vcpu_stats, StatOwner::kVcpu}, std::pair{&*vm_stats, StatOwner::kVm}})
+    if (stats->has(name)) return StatReading{SLOTBOX_TRY(stats->value(name)), owner};
+  return fail(Error::bad_input("KVM statistic \"" + name + "\"", "neither the vCPU nor the VM has it"));
+}
+
 } // namespace
 
 // slotbox-only devices: absent under QEMU, so images find out which host they run on.
-void PcMachine::attach_host_assist() {
+Result<void> PcMachine::attach_host_assist() {
   if (auto stats = kvm::Stats::open(m_vcpus[0]->fd(), "vCPU 0")) m_vcpu_stats = std::move(*stats);
   if (auto stats = kvm::Stats::open(m_vm.fd(), "VM")) m_vm_stats = std::move(*stats);
-  m_changes = std::make_unique<MapChanges>(*m_map);
-  kvm::Backend backend = kvm::detect_backend();
+  m_changes = std::make_unique<MapChanges>(*m_map, [this](const std::function<Result<void>()>& change) {
+    return m_quiesce ? m_quiesce(change) : change();
+  });
   m_host_assist = std::make_unique<HostAssist>(HostAssistContext{
-      *m_map, [this]() -> kvm::Vcpu& { return *m_exiting_vcpu; }, *m_slot_listener, *m_changes, m_exits, m_vcpu_stats, m_vm_stats, mmu_mode(backend),
-      kvm_module(backend), m_image_arguments});
-  m_map->io().begin();
-  m_map->io_root().add_subregion(
-      abi::kHostAssistPort,
-      m_map->keep(memory::Region::mmio("host-assist", HostAssist::kPortCount, *m_host_assist)));
-  m_map->io().commit();
+      .map = *m_map,
+      .changes = *m_changes,
+      .slots = *m_slot_listener,
+      .exits = m_exits,
+      .translate = [this](uint64_t gva) { return m_exiting_vcpu->translate(gva); },
+      .read_stat = [this](const std::string& name) { return read_stat(m_vcpu_stats, m_vm_stats, name); },
+      .mmu = mmu_mode(m_backend),
+      .module = kvm_module(m_backend),
+      .image_arguments = m_image_arguments});
+  return m_map->io().update([&] {
+    m_map->io_root().add_subregion(
+        abi::kHostAssistPort,
+        m_map->keep(memory::Region::mmio("host-assist", HostAssist::kPortCount, *m_host_assist)));
+  });
 }
 
 // vCPU i has APIC id i; KVM makes vCPU 0 the BSP and holds the others until INIT/SIPI.

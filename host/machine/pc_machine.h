@@ -4,6 +4,7 @@
 #pragma once
 
 #include "host/base/error.h"
+#include "host/kvm/backend.h"
 #include "host/kvm/slot_listener.h"
 #include "host/kvm/system.h"
 #include "host/kvm/vcpu.h"
@@ -39,6 +40,7 @@ public:
                                                    std::span<const uint8_t> bios);
 
   PcMemoryMap& map() { return *m_map; }
+  const kvm::Backend& backend() const { return m_backend; }
   kvm::Vcpu& vcpu(size_t index) { return *m_vcpus.at(index); }
   size_t vcpu_count() const { return m_vcpus.size(); }
   // Held while any exit is handled: the devices, counters and map are shared by the vCPU
@@ -46,6 +48,10 @@ public:
   std::mutex& lock() { return m_lock; }
   // Under lock(): the vCPU whose exit is being handled, for host assist's KVM_TRANSLATE.
   void set_exiting_vcpu(kvm::Vcpu& vcpu) { m_exiting_vcpu = &vcpu; }
+  const kvm::Vcpu* exiting_vcpu() const { return m_exiting_vcpu; }
+  // How a map change stops the other vCPUs (map_changes.h says why); set by the run
+  // controller for the length of a run, called under lock() on the asking vCPU's thread.
+  void set_quiesce(MapChanges::Quiesce quiesce) { m_quiesce = std::move(quiesce); }
   const kvm::SlotListener& slots() const { return *m_slot_listener; }
   const DebugExit& debug_exit() const { return m_devices.debug_exit; }
   ExitCounters& exits() { return m_exits; }
@@ -56,16 +62,18 @@ public:
   const std::optional<kvm::Stats>& vm_stats() const { return m_vm_stats; }
 
 private:
-  PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, const MachineOptions& options);
+  PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, kvm::Backend backend, const MachineOptions& options);
   Result<void> register_memory();
   Result<void> create_vcpus(const kvm::System& kvm, uint32_t count);
-  void attach_host_assist();
+  Result<void> attach_host_assist();
 
   std::unique_ptr<PcMemoryMap> m_map;
   kvm::Vm m_vm;
+  kvm::Backend m_backend;
   std::unique_ptr<kvm::SlotListener> m_slot_listener;
   std::vector<std::unique_ptr<kvm::Vcpu>> m_vcpus;
   kvm::Vcpu* m_exiting_vcpu = nullptr;
+  MapChanges::Quiesce m_quiesce;
   std::mutex m_lock;
   PcDevices m_devices;
   ExitCounters m_exits;

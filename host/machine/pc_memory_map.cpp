@@ -25,8 +25,7 @@ Result<std::unique_ptr<PcMemoryMap>> PcMemoryMap::create(uint64_t ram_size,
   SLOTBOX_TRY_VOID(map->allocate(bios));
   map->build_memory_tree();
   if (extra) SLOTBOX_TRY_VOID(map->add_map_regions(*extra));
-  map->m_memory->begin();
-  map->m_memory->commit();
+  map->create_address_spaces();  // last: each renders its view once, from the whole tree
   return map;
 }
 
@@ -124,6 +123,9 @@ void PcMemoryMap::build_memory_tree() {
   m_system->add_subregion(l.bios_base(), bios);
 
   m_io_root = &keep(Region::container("io", kPortSpaceSize));
+}
+
+void PcMemoryMap::create_address_spaces() {
   m_memory = std::make_unique<memory::AddressSpace>("memory", *m_system, kUnassignedMemoryRead);
   m_io = std::make_unique<memory::AddressSpace>("I/O", *m_io_root, kUnassignedPortRead);
 }

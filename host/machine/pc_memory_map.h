@@ -46,6 +46,7 @@ private:
   PcMemoryMap(const PcLayout& layout) : m_layout(layout) {}
   Result<void> allocate(std::span<const uint8_t> bios);
   void build_memory_tree();
+  void create_address_spaces();
   Result<void> add_map_regions(const loader::MapFile& extra);
   Result<std::unique_ptr<memory::Region>> map_region(const loader::MapFile& file,
                                                      const loader::MapRegion& spec);

@@ -32,23 +32,34 @@ void install_kick_handler() {
   });
 }
 
+// The machine lock as the current vCPU thread holds it while it handles an exit, so that a
+// map change it makes can wait on it (RunController::quiesce).
+thread_local std::unique_lock<std::mutex>* t_machine_lock = nullptr;
+
 class RunController {
 public:
-  RunController(PcMachine& machine, std::FILE* trace) : m_machine(machine), m_trace(trace) {}
+  RunController(PcMachine& machine, std::FILE* trace)
+      : m_machine(machine), m_trace(trace), m_live(machine.vcpu_count()) {
+    m_machine.set_quiesce([this](const std::function<Result<void>()>& change) { return quiesce(change); });
+  }
+  ~RunController() { m_machine.set_quiesce({}); }
 
   Result<RunEnd> run(std::chrono::milliseconds limit) {
     install_kick_handler();
-    std::vector<std::thread> threads;
-    for (size_t index = 0; index < m_machine.vcpu_count(); ++index)
-      threads.emplace_back([this, index] { vcpu_loop(index); });
+    {
+      // quiesce() reads m_threads under the machine lock: it is complete before anyone can.
+      std::lock_guard machine_lock(m_machine.lock());
+      for (size_t index = 0; index < m_machine.vcpu_count(); ++index)
+        m_threads.emplace_back([this, index] { vcpu_loop(index); });
+    }
     bool ended;
     {
       std::unique_lock lock(m_mutex);
       ended = m_ended.wait_for(lock, limit, [this] { return m_end.has_value(); });
       m_stopping = true;
     }
-    for (size_t index = 0; index < threads.size(); ++index) stop(index, threads[index]);
-    for (auto& thread : threads) thread.join();
+    for (size_t index = 0; index < m_threads.size(); ++index) kick(index);
+    for (auto& thread : m_threads) thread.join();
     if (!ended) return timed_out(limit);
     if (!*m_end) return fail(m_end->error());
     RunEnd end = **m_end;
@@ -64,20 +75,53 @@ private:
                           auto regs = vcpu.registers();
                           return regs ? std::optional(*regs) : std::nullopt;
                         }};
-    while (!m_stopping) {
+    std::optional<Result<RunEnd>> end;
+    while (!m_stopping && !end) {
       auto exit = vcpu.run();
-      if (!exit) return finish(fail(exit.error()));
-      if (std::holds_alternative<kvm::InterruptedExit>(*exit)) continue;  // a kick, or a stray signal
-      ++m_exits;
-      std::optional<RunEnd> end;
-      {
-        std::lock_guard machine_lock(m_machine.lock());
+      std::unique_lock machine_lock(m_machine.lock());
+      park_while_quiesced(machine_lock, vcpu);
+      if (!exit) {
+        end = fail(exit.error());
+      } else if (!std::holds_alternative<kvm::InterruptedExit>(*exit)) {  // not a kick or a stray signal
+        ++m_exits;
         m_machine.set_exiting_vcpu(vcpu);
         if (m_trace) trace_exit(m_trace, *exit);
-        end = handle_exit(*exit, context);
+        t_machine_lock = &machine_lock;
+        if (auto ended = handle_exit(*exit, context)) end = std::move(*ended);
+        t_machine_lock = nullptr;
       }
-      if (end) return finish(std::move(*end));
     }
+    {
+      std::lock_guard machine_lock(m_machine.lock());
+      --m_live;
+      m_parking.notify_all();
+    }
+    if (end) finish(std::move(*end));
+  }
+
+  // Under the machine lock: while a map change is under way elsewhere, wait outside
+  // KVM_RUN, then take back the kick that brought this vCPU out.
+  void park_while_quiesced(std::unique_lock<std::mutex>& machine_lock, kvm::Vcpu& vcpu) {
+    if (!m_quiescing) return;
+    ++m_parked;
+    m_parking.notify_all();
+    m_parking.wait(machine_lock, [this] { return !m_quiescing; });
+    --m_parked;
+    if (!m_stopping) vcpu.request_immediate_exit(false);
+  }
+
+  // On the asking vCPU's thread, under the machine lock (t_machine_lock): every other live
+  // vCPU parked, then the change, then they go on.
+  Result<void> quiesce(const std::function<Result<void>()>& change) {
+    if (!t_machine_lock || m_machine.vcpu_count() == 1) return change();
+    m_quiescing = true;
+    for (size_t index = 0; index < m_threads.size(); ++index)
+      if (&m_machine.vcpu(index) != m_machine.exiting_vcpu()) kick(index);
+    m_parking.wait(*t_machine_lock, [this] { return m_parked + 1 >= m_live; });
+    Result<void> changed = change();
+    m_quiescing = false;
+    m_parking.notify_all();
+    return changed;
   }
 
   // The first end wins; the caller's thread wakes and stops the rest.
@@ -88,9 +132,10 @@ private:
     m_ended.notify_one();
   }
 
-  void stop(size_t index, std::thread& thread) {
+  // Out of KVM_RUN: immediate_exit for a KVM_RUN about to start, the signal for one under way.
+  void kick(size_t index) {
     m_machine.vcpu(index).request_immediate_exit(true);
-    pthread_kill(thread.native_handle(), kKickSignal);
+    pthread_kill(m_threads[index].native_handle(), kKickSignal);
   }
 
   // The BSP's rip says where a guest that never ended was spinning.
@@ -108,6 +153,12 @@ private:
   std::optional<Result<RunEnd>> m_end;  // guarded by m_mutex
   std::atomic<bool> m_stopping{false};
   std::atomic<uint64_t> m_exits{0};
+  std::vector<std::thread> m_threads;
+  // The quiesce protocol, all guarded by the machine lock.
+  std::condition_variable m_parking;
+  bool m_quiescing = false;
+  size_t m_parked = 0;
+  size_t m_live;  // vCPU threads still in their loop
 };
 
 } // namespace

@@ -8,6 +8,10 @@
 //   that host-assist map changes replace, KVM slot updates — is shared, so every exit is
 //   handled under the machine lock (PcMachine::lock(), like QEMU's big lock). KVM_RUN runs
 //   without it, so vCPUs run guest code in parallel and serialize only on exits.
+// - A map change that deletes and re-adds KVM slots (map_changes.h) first parks every other
+//   vCPU outside KVM_RUN: the asking thread kicks them and waits on the machine lock's
+//   condition until all are parked, changes the map, and lets them go. A kicked vCPU
+//   parks before it handles anything, so nothing it does can see half a change.
 // - The run ends once: the first end (a vCPU's, a host error, or the deadline) is kept;
 //   the others are dropped. Stopping a vCPU sets kvm_run.immediate_exit (for a KVM_RUN
 //   about to start) and sends it a signal (for one in progress, or an AP waiting for SIPI).

@@ -26,6 +26,27 @@ bool only_logging_differs(const std::vector<FlatRange>& sorted, const FlatRange&
   return *found == toggled;
 }
 
+// Deletions first, so a slot id or gpa freed by this commit can be reused by its additions.
+// A range whose only change is dirty logging gets log_start/log_stop instead. A listener
+// hears no more of this diff after its first failure: the rest may depend on what failed.
+Result<void> tell(Listener& listener, const FlatView& old_view, const FlatView& new_view) {
+  const auto& before = old_view.ranges();
+  const auto& after = new_view.ranges();
+  for (const FlatRange& range : before)
+    if (!contains(after, range) && !only_logging_differs(after, range))
+      SLOTBOX_TRY_VOID(listener.region_del(range));
+  for (const FlatRange& range : after) {
+    if (contains(before, range)) continue;
+    if (!only_logging_differs(before, range))
+      SLOTBOX_TRY_VOID(listener.region_add(range));
+    else if (range.dirty_logging)
+      SLOTBOX_TRY_VOID(listener.log_start(range));
+    else
+      SLOTBOX_TRY_VOID(listener.log_stop(range));
+  }
+  return {};
+}
+
 uint64_t truncated(uint64_t value, unsigned size) {
   return size >= 8 ? value : value & ((uint64_t{1} << (size * 8)) - 1);
 }
@@ -36,45 +57,23 @@ AddressSpace::AddressSpace(std::string name, Region& root, uint64_t unassigned_r
     : m_name(std::move(name)), m_root(root), m_unassigned_read(unassigned_read),
       m_view(FlatView::render(root)) {}
 
-void AddressSpace::add_listener(Listener& listener) {
+Result<void> AddressSpace::add_listener(Listener& listener) {
   m_listeners.push_back(&listener);
-  listener.begin();
-  for (const FlatRange& range : m_view.ranges()) listener.region_add(range);
-  listener.commit();
+  return tell(listener, FlatView{}, m_view);
 }
 
 void AddressSpace::remove_listener(Listener& listener) { std::erase(m_listeners, &listener); }
 
-void AddressSpace::begin() { ++m_depth; }
-
-void AddressSpace::commit() {
-  if (--m_depth > 0) return;
-  m_depth = 0;
-  FlatView old_view = std::move(m_view);
-  m_view = FlatView::render(m_root);
-  notify(old_view);
-}
-
-// Deletions first, so a slot id or gpa freed by this commit can be reused by its additions.
-// A range whose only change is dirty logging gets log_start/log_stop instead.
-void AddressSpace::notify(const FlatView& old_view) {
-  const auto& before = old_view.ranges();
-  const auto& after = m_view.ranges();
+// Every listener hears the change even when an earlier one failed: they are independent.
+Result<void> AddressSpace::commit() {
+  if (--m_depth > 0) return {};
+  FlatView old_view = std::exchange(m_view, FlatView::render(m_root));
+  Result<void> outcome;
   for (Listener* listener : m_listeners) {
-    listener->begin();
-    for (const FlatRange& range : before)
-      if (!contains(after, range) && !only_logging_differs(after, range)) listener->region_del(range);
-    for (const FlatRange& range : after) {
-      if (contains(before, range)) continue;
-      if (!only_logging_differs(before, range))
-        listener->region_add(range);
-      else if (range.dirty_logging)
-        listener->log_start(range);
-      else
-        listener->log_stop(range);
-    }
-    listener->commit();
+    Result<void> told = tell(*listener, old_view, m_view);
+    if (!told && outcome) outcome = std::move(told);
   }
+  return outcome;
 }
 
 const FlatView& AddressSpace::view() const { return m_view; }

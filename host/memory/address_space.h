@@ -1,14 +1,17 @@
-// A root region, its current flat view and its listeners. Changes to the tree are
-// batched between begin() and commit() (nestable); the outermost commit renders the new
-// view, diffs it against the old one and tells listeners: deletions first, then additions.
+// A root region, its current flat view and its listeners. Changes to the tree are batched
+// in update() (nestable); when the outermost update ends it renders the new view, diffs it
+// against the old one and tells listeners: deletions first, then additions.
 #pragma once
 
+#include "host/base/error.h"
 #include "host/memory/flat_view.h"
 #include "host/memory/listener.h"
 #include "host/memory/region.h"
 
+#include <concepts>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace slotbox::memory {
@@ -25,10 +28,21 @@ public:
   // ports; see host/machine for the memory value). The view starts rendered.
   AddressSpace(std::string name, Region& root, uint64_t unassigned_read);
 
-  void add_listener(Listener&);  // replays the current view as region_add calls
+  // Replays the current view to the listener as region_add calls and returns its first
+  // failure; the listener stays attached either way, so remove_listener() still pairs.
+  [[nodiscard]] Result<void> add_listener(Listener&);
   void remove_listener(Listener&);
-  void begin();
-  void commit();
+
+  // Runs `change` (edits to the region tree) as one transaction, like QEMU's
+  // memory_region_transaction_begin/commit around it. When the outermost update ends,
+  // listeners hear the difference and the first listener failure comes back here; a
+  // nested update returns success and leaves the outcome to the outermost.
+  template <std::invocable Change>
+  [[nodiscard]] Result<void> update(Change&& change) {
+    ++m_depth;
+    std::forward<Change>(change)();
+    return commit();
+  }
 
   const FlatView& view() const;
   // Accesses the host has to perform itself (MMIO exits, port I/O): dispatched through
@@ -41,7 +55,7 @@ public:
   const Region& root() const { return m_root; }
 
 private:
-  void notify(const FlatView& old_view);
+  Result<void> commit();
   uint64_t read_range(const FlatRange& range, uint64_t address, unsigned size);
   void write_range(const FlatRange& range, uint64_t address, unsigned size, uint64_t value);
 

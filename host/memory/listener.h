@@ -1,7 +1,11 @@
 // Observer of an address space's flat view: told which ranges disappeared and which
 // appeared at each commit. The KVM slot listener (host/kvm) implements it.
+//
+// Every call returns the listener's failure as a value (a KVM slot it could not set, say);
+// the address space hands the first one back to whoever committed the change.
 #pragma once
 
+#include "host/base/error.h"
 #include "host/memory/flat_view.h"
 
 namespace slotbox::memory {
@@ -9,14 +13,12 @@ namespace slotbox::memory {
 class Listener {
 public:
   virtual ~Listener() = default;
-  virtual void begin() {}
-  virtual void region_del(const FlatRange&) {}
-  virtual void region_add(const FlatRange&) {}
+  virtual Result<void> region_del(const FlatRange&) { return {}; }
+  virtual Result<void> region_add(const FlatRange&) { return {}; }
   // A range that stays where it is and only starts or stops logging dirty pages; `range`
   // is the new state. Listeners can switch logging in place instead of re-adding.
-  virtual void log_start(const FlatRange&) {}
-  virtual void log_stop(const FlatRange&) {}
-  virtual void commit() {}
+  virtual Result<void> log_start(const FlatRange&) { return {}; }
+  virtual Result<void> log_stop(const FlatRange&) { return {}; }
 };
 
 } // namespace slotbox::memory

@@ -8,7 +8,9 @@ With --results DIR/NAME, slotbox's side is not run here but read from what a nes
 backend run left (tests/nested/campaign.sh: NAME.txt and NAME.exit): the same image on
 kvm_amd with NPT or shadow paging, compared with QEMU on this host.
 
-usage: qemu_differential.py SLOTBOX ROM [RAM] [--results DIR/NAME]
+With --smp N both run with N vCPUs (QEMU's -smp N).
+
+usage: qemu_differential.py SLOTBOX ROM [RAM] [--smp N] [--results DIR/NAME]
 """
 import argparse
 import re
@@ -34,13 +36,13 @@ def slotbox_end(output):
     return match.group(1) if match else None
 
 
-def qemu_run(rom, ram, expected_end):
+def qemu_run(rom, ram, smp, expected_end):
     """QEMU's output and its end: ('guest exit', status) or ('timeout', None)."""
     limit = QEMU_TIMEOUT_SECONDS
     if expected_end in ("timeout", "internal error"):
         limit = 2  # QEMU does not exit on either: give it a short while to show it
     try:
-        result = run(qemu_command(rom, ram=ram) + ["-no-reboot"], timeout=limit)
+        result = run(qemu_command(rom, ram=ram) + ["-smp", str(smp), "-no-reboot"], timeout=limit)
     except subprocess.TimeoutExpired as expired:
         # On an emulation failure QEMU reports it and pauses the VM instead of exiting.
         if "KVM internal error" in text_of(expired.stderr):
@@ -79,6 +81,7 @@ def main():
     parser.add_argument("slotbox")
     parser.add_argument("rom")
     parser.add_argument("ram", nargs="?", default="4G")
+    parser.add_argument("--smp", type=int, default=1)
     parser.add_argument("--results")
     arguments = parser.parse_args()
     slotbox, rom, ram = arguments.slotbox, arguments.rom, arguments.ram
@@ -86,14 +89,14 @@ def main():
         ours = recorded_run(arguments.results)
     else:
         skip_without_kvm()
-        ours = run([slotbox, "run", rom, "--ram", ram], timeout=60)
+        ours = run([slotbox, "run", rom, "--ram", ram, "--smp", str(arguments.smp)], timeout=60)
     print(ours.stdout, end="")
     if ours.returncode != 0:
         fail(f"slotbox exited {ours.returncode}: {ours.stderr.strip()}")
     our_end = slotbox_end(ours.stdout)
     if our_end is None:
         fail(f"slotbox printed no end line (exit {ours.returncode}):\n{ours.stdout}{ours.stderr}")
-    qemu_output, (qemu_end, qemu_status) = qemu_run(rom, ram, our_end)
+    qemu_output, (qemu_end, qemu_status) = qemu_run(rom, ram, arguments.smp, our_end)
 
     print(f"slotbox: exit {ours.returncode}, end '{our_end}'; QEMU: end '{qemu_end}', status {qemu_status}")
     if our_end == "internal error" and qemu_end == "timeout" and not kvm_usable():

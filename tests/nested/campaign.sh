@@ -39,6 +39,19 @@ done
 for ram in 512M 3G 6G; do
   run_image "layout-$ram" layout --ram "$ram"
 done
+# Several vCPUs: the images made for them, at each count the tests compare with QEMU.
+for name in smp smp-remap; do
+  "$slotbox" list | grep -q "^$name\b" || continue
+  for cpus in 1 2 4 8; do
+    run_image "$name-smp$cpus" "$name" --smp "$cpus"
+  done
+done
+# Every image serially and with --jobs: the same report, and how long each took.
+for jobs in 1 4; do
+  started=$(date +%s%N)
+  "$slotbox" --jobs "$jobs" --format json --output "$outdir/jobs-$jobs.json" >/dev/null 2>&1
+  echo "all images --jobs $jobs $(( ($(date +%s%N) - started) / 1000000 )) ms" >>"$outdir"/times.txt
+done
 
 # The memory slots each program registers, for slot_compare.py. QEMU is stopped before
 # its first instruction (-S): its slots are all there by then, and running the BIOS in

@@ -28,25 +28,21 @@ struct Fixture {
 TEST_CASE("a new listener hears the current view as additions") {
   Fixture f;
   AddressSpace space("test", f.root, 0);
-  space.add_listener(f.listener);
+  REQUIRE(space.add_listener(f.listener));
   CHECK(f.listener.calls == Lines{"add ram 0x0+0x10000 @0x0"});
 }
 
 TEST_CASE("an MMIO window over RAM splits it: one deletion, then three additions") {
   Fixture f;
   AddressSpace space("test", f.root, 0);
-  space.add_listener(f.listener);
+  REQUIRE(space.add_listener(f.listener));
   f.listener.calls.clear();
-  space.begin();
-  f.root.add_subregion(0x4000, f.window, 1);
-  space.commit();
+  REQUIRE(space.update([&] { f.root.add_subregion(0x4000, f.window, 1); }));
   CHECK(f.listener.calls == Lines{"del ram 0x0+0x10000 @0x0", "add ram 0x0+0x4000 @0x0",
                                   "add window 0x4000+0x1000 @0x0", "add ram 0x5000+0xb000 @0x5000"});
   SUBCASE("removing it merges RAM back") {
     f.listener.calls.clear();
-    space.begin();
-    f.root.remove_subregion(f.window);
-    space.commit();
+    REQUIRE(space.update([&] { f.root.remove_subregion(f.window); }));
     CHECK(f.listener.calls == Lines{"del ram 0x0+0x4000 @0x0", "del window 0x4000+0x1000 @0x0",
                                     "del ram 0x5000+0xb000 @0x5000", "add ram 0x0+0x10000 @0x0"});
   }
@@ -57,32 +53,95 @@ TEST_CASE("unchanged ranges cause no call") {
   Region& rom = f.tree.rom("rom", 0x1000);
   f.root.add_subregion(0x20000, rom);
   AddressSpace space("test", f.root, 0);
-  space.add_listener(f.listener);
+  REQUIRE(space.add_listener(f.listener));
   f.listener.calls.clear();
-  space.begin();
-  rom.set_rom_writable(true);
-  space.commit();
+  REQUIRE(space.update([&] { rom.set_rom_writable(true); }));
   CHECK(f.listener.calls == Lines{"del rom 0x20000+0x1000 @0x0 ro", "add rom 0x20000+0x1000 @0x0"});
   f.listener.calls.clear();
-  space.begin();
-  space.commit();
+  REQUIRE(space.update([] {}));
   CHECK(f.listener.calls.empty());
 }
 
 TEST_CASE("nested transactions notify once, at the outermost commit") {
   Fixture f;
   AddressSpace space("test", f.root, 0);
-  space.add_listener(f.listener);
+  REQUIRE(space.add_listener(f.listener));
   f.listener.calls.clear();
-  space.begin();
-  space.begin();
-  f.root.add_subregion(0x4000, f.window, 1);
-  space.commit();
-  CHECK(f.listener.calls.empty());
-  f.window.set_address(0x8000);
-  space.commit();
+  REQUIRE(space.update([&] {
+    CHECK(space.update([&] { f.root.add_subregion(0x4000, f.window, 1); }));
+    CHECK(f.listener.calls.empty());
+    f.window.set_address(0x8000);
+  }));
   CHECK(f.listener.calls == Lines{"del ram 0x0+0x10000 @0x0", "add ram 0x0+0x8000 @0x0",
                                   "add window 0x8000+0x1000 @0x0", "add ram 0x9000+0x7000 @0x9000"});
+}
+
+namespace {
+
+// Records like RecordingListener, but refuses one call: the first whose description starts
+// with `refused` ("add ram", "del window", ...).
+class RefusingListener final : public Listener {
+public:
+  explicit RefusingListener(std::string refused) : m_refused(std::move(refused)) {}
+  slotbox::Result<void> region_del(const FlatRange& range) override { return hear("del " + describe(range)); }
+  slotbox::Result<void> region_add(const FlatRange& range) override { return hear("add " + describe(range)); }
+  Lines calls;
+
+private:
+  slotbox::Result<void> hear(std::string call) {
+    if (call.starts_with(m_refused)) return slotbox::fail(slotbox::Error::bad_input("listener", "refused " + call));
+    calls.push_back(std::move(call));
+    return {};
+  }
+  std::string m_refused;
+};
+
+} // namespace
+
+TEST_CASE("a listener's failure comes back from the update that caused it") {
+  Fixture f;
+  AddressSpace space("test", f.root, 0);
+  RefusingListener refusing("add window");
+  REQUIRE(space.add_listener(refusing));
+  REQUIRE(space.add_listener(f.listener));
+  refusing.calls.clear();
+  f.listener.calls.clear();
+  auto updated = space.update([&] { f.root.add_subregion(0x4000, f.window, 1); });
+  REQUIRE_FALSE(updated);
+  CHECK(updated.error().message() == "listener: refused add window 0x4000+0x1000 @0x0");
+
+  SUBCASE("the failing listener hears no more of that change") {
+    CHECK(refusing.calls == Lines{"del ram 0x0+0x10000 @0x0", "add ram 0x0+0x4000 @0x0"});
+  }
+  SUBCASE("the other listeners hear all of it") {
+    CHECK(f.listener.calls.size() == 4);
+  }
+  SUBCASE("the view has moved on, and the next change is told against it") {
+    CHECK(space.view().ranges().size() == 3);
+    refusing.calls.clear();
+    CHECK(space.update([&] { f.root.remove_subregion(f.window); }));
+    CHECK(refusing.calls.back() == "add ram 0x0+0x10000 @0x0");
+  }
+}
+
+TEST_CASE("a listener that refuses the current view fails add_listener") {
+  Fixture f;
+  AddressSpace space("test", f.root, 0);
+  RefusingListener refusing("add ram");
+  auto added = space.add_listener(refusing);
+  REQUIRE_FALSE(added);
+  CHECK(added.error().message() == "listener: refused add ram 0x0+0x10000 @0x0");
+}
+
+TEST_CASE("a nested update leaves the outcome to the outermost") {
+  Fixture f;
+  AddressSpace space("test", f.root, 0);
+  RefusingListener refusing("add window");
+  REQUIRE(space.add_listener(refusing));
+  slotbox::Result<void> inner;
+  auto outer = space.update([&] { inner = space.update([&] { f.root.add_subregion(0x4000, f.window, 1); }); });
+  CHECK(inner);
+  CHECK_FALSE(outer);
 }
 
 TEST_CASE("accesses dispatch through the flat view") {

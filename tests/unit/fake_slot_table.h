@@ -8,6 +8,7 @@
 
 #include <map>
 #include <set>
+#include <string>
 #include <tuple>
 
 namespace slotbox::kvm::testing {
@@ -18,6 +19,8 @@ public:
 
   Result<void> set_memory_slot(const MemorySlot& slot) override {
     ++calls;
+    if (failing_errno != 0)
+      return fail(Error::from_errno("KVM_SET_USER_MEMORY_REGION", "slot " + std::to_string(slot.id), failing_errno));
     if (slot.size == 0) {
       REQUIRE(slots.erase(slot.id) == 1);
       return {};
@@ -56,6 +59,7 @@ public:
   std::map<uint32_t, std::set<uint64_t>> dirty;  // pages the "guest" wrote, per slot id
   uint64_t calls = 0;
   uint64_t flag_updates = 0;
+  int failing_errno = 0;  // when set, every call fails with it and changes nothing
 
 private:
   uint32_t m_max_slots;

@@ -175,19 +175,26 @@ void check_against_reference(RandomTree& tree, const FlatView& view) {
 // Applies listener calls to a set of ranges, as a consumer of the diffs would.
 class ReplayingListener final : public Listener {
 public:
-  void region_del(const FlatRange& range) override { REQUIRE(ranges.erase(key(range)) == 1); }
-  void region_add(const FlatRange& range) override { REQUIRE(ranges.insert(key(range)).second); }
-  void log_start(const FlatRange& range) override { toggle_logging(range); }
-  void log_stop(const FlatRange& range) override { toggle_logging(range); }
+  slotbox::Result<void> region_del(const FlatRange& range) override {
+    REQUIRE(ranges.erase(key(range)) == 1);
+    return {};
+  }
+  slotbox::Result<void> region_add(const FlatRange& range) override {
+    REQUIRE(ranges.insert(key(range)).second);
+    return {};
+  }
+  slotbox::Result<void> log_start(const FlatRange& range) override { return toggle_logging(range); }
+  slotbox::Result<void> log_stop(const FlatRange& range) override { return toggle_logging(range); }
   using Key = std::tuple<uint64_t, uint64_t, const Region*, uint64_t, bool, bool>;
   static Key key(const FlatRange& r) {
     return {r.range.start, r.range.size, r.region, r.offset, r.readonly, r.dirty_logging};
   }
-  void toggle_logging(const FlatRange& range) {
+  slotbox::Result<void> toggle_logging(const FlatRange& range) {
     FlatRange old = range;
     old.dirty_logging = !range.dirty_logging;
     REQUIRE(ranges.erase(key(old)) == 1);
     REQUIRE(ranges.insert(key(range)).second);
+    return {};
   }
   std::set<Key> ranges;
 };
@@ -210,15 +217,14 @@ TEST_CASE("listener diffs applied to the old state equal the new render, for ran
     ReplayingListener replay;
     FakeSlotTable table;
     kvm::SlotListener slots(table);
-    space.add_listener(replay);
-    space.add_listener(slots);
+    REQUIRE(space.add_listener(replay));
+    REQUIRE(space.add_listener(slots));
     for (int step = 0; step < 30; ++step) {
       CAPTURE(step);
-      space.begin();
       int changes = tree.pick(1, 3);
-      for (int i = 0; i < changes; ++i) tree.mutate();
-      space.commit();
-      REQUIRE(slots.status());
+      REQUIRE(space.update([&] {
+        for (int i = 0; i < changes; ++i) tree.mutate();
+      }));
 
       std::set<ReplayingListener::Key> fresh;
       for (const FlatRange& range : space.view().ranges()) fresh.insert(ReplayingListener::key(range));
@@ -227,7 +233,7 @@ TEST_CASE("listener diffs applied to the old state equal the new render, for ran
 
       FakeSlotTable fresh_table;
       kvm::SlotListener fresh_slots(fresh_table);
-      space.add_listener(fresh_slots);
+      REQUIRE(space.add_listener(fresh_slots));
       space.remove_listener(fresh_slots);
       REQUIRE(fresh_table.contents() == table.contents());
       CHECK(fresh_table.calls == fresh_table.slots.size());  // start-up: one call per slot

@@ -56,9 +56,15 @@ inline std::vector<std::string> describe(const FlatView& view) {
 // "add ram 0x0+0x1000 @0x0" for each listener call, in order.
 class RecordingListener final : public Listener {
 public:
-  void region_del(const FlatRange& range) override { calls.push_back("del " + describe(range)); }
-  void region_add(const FlatRange& range) override { calls.push_back("add " + describe(range)); }
+  slotbox::Result<void> region_del(const FlatRange& range) override { return record("del " + describe(range)); }
+  slotbox::Result<void> region_add(const FlatRange& range) override { return record("add " + describe(range)); }
   std::vector<std::string> calls;
+
+private:
+  slotbox::Result<void> record(std::string call) {
+    calls.push_back(std::move(call));
+    return {};
+  }
 };
 
 class NullDevice final : public MmioHandler {

@@ -8,6 +8,8 @@
 #include <doctest/doctest.h>
 #include <linux/kvm.h>
 
+#include <cerrno>
+
 using namespace slotbox;
 using namespace slotbox::memory;
 using namespace slotbox::memory::testing;
@@ -26,14 +28,11 @@ struct Machine {
   AddressSpace space{"memory", root, 0};
 
   Machine() {
-    root.add_subregion(0, ram);
-    root.add_subregion(0x200000, rom);
-    commit();
-    space.add_listener(slots);
-  }
-  void commit() {
-    space.begin();
-    space.commit();
+    REQUIRE(space.update([&] {
+      root.add_subregion(0, ram);
+      root.add_subregion(0x200000, rom);
+    }));
+    REQUIRE(space.add_listener(slots));
   }
 };
 
@@ -53,10 +52,8 @@ TEST_CASE("start-up registers one slot per RAM or ROM range, ROM read-only") {
 
 TEST_CASE("sub-page edges stay out of slots") {
   Machine m;
-  m.space.begin();
   Region& window = m.tree.mmio("window", 0x800, m.device);
-  m.root.add_subregion(0x1800, window, 1);
-  m.space.commit();
+  REQUIRE(m.space.update([&] { m.root.add_subregion(0x1800, window, 1); }));
   auto slots = m.slots.slots();
   REQUIRE(slots.size() == 3);
   CHECK(slots[0].gpa == 0x0);
@@ -68,9 +65,7 @@ TEST_CASE("sub-page edges stay out of slots") {
 TEST_CASE("a read-only change deletes and re-adds the slot") {
   Machine m;
   m.table.calls = 0;
-  m.space.begin();
-  m.rom.set_rom_writable(true);
-  m.space.commit();
+  REQUIRE(m.space.update([&] { m.rom.set_rom_writable(true); }));
   CHECK(m.table.calls == 2);
   CHECK(m.slots.slots()[1].flags == 0);
 }
@@ -79,9 +74,7 @@ TEST_CASE("dirty logging switches in place: one call, same slot id") {
   Machine m;
   uint32_t id = m.slots.slots()[0].id;
   m.table.calls = 0;
-  m.space.begin();
-  m.ram.set_dirty_logging(true);
-  m.space.commit();
+  REQUIRE(m.space.update([&] { m.ram.set_dirty_logging(true); }));
   CHECK(m.table.calls == 1);
   CHECK(m.table.flag_updates == 1);
   CHECK(m.slots.slots()[0].id == id);
@@ -94,10 +87,18 @@ TEST_CASE("dirty logging switches in place: one call, same slot id") {
     CHECK(*pages == std::vector<uint64_t>{0x0, 0x5000, 0xFF000});
     CHECK(m.slots.dirty_pages(m.ram)->empty());  // fetching clears
   }
+  SUBCASE("pages written in a slot that a change deletes are still reported") {
+    m.table.dirty[id] = {3, 200};
+    Region& window = m.tree.mmio("window", 0x1000, m.device);
+    REQUIRE(m.space.update([&] { m.root.add_subregion(0x10000, window, 1); }));  // splits the slot
+    m.table.dirty[m.slots.slots()[1].id] = {0};  // the first page after the window, in the new slot
+    auto pages = m.slots.dirty_pages(m.ram);
+    REQUIRE(pages);
+    CHECK(*pages == std::vector<uint64_t>{0x3000, 0x11000, 0xC8000});
+    CHECK(m.slots.dirty_pages(m.ram)->empty());
+  }
   SUBCASE("and back off") {
-    m.space.begin();
-    m.ram.set_dirty_logging(false);
-    m.space.commit();
+    REQUIRE(m.space.update([&] { m.ram.set_dirty_logging(false); }));
     CHECK(m.table.calls == 2);
     CHECK(m.slots.slots()[0].flags == 0);
   }
@@ -107,12 +108,8 @@ TEST_CASE("slot ids are recycled") {
   Machine m;
   Region& window = m.tree.mmio("window", 0x1000, m.device);
   for (int round = 0; round < 50; ++round) {
-    m.space.begin();
-    m.root.add_subregion(0x4000, window, 1);
-    m.space.commit();
-    m.space.begin();
-    m.root.remove_subregion(window);
-    m.space.commit();
+    REQUIRE(m.space.update([&] { m.root.add_subregion(0x4000, window, 1); }));
+    REQUIRE(m.space.update([&] { m.root.remove_subregion(window); }));
   }
   uint32_t highest = 0;
   for (const auto& slot : m.slots.slots()) highest = std::max(highest, slot.id);
@@ -130,45 +127,74 @@ TEST_CASE("changing one region in a map of 1000 issues at most 3 calls") {
   AddressSpace space("memory", root, 0);
   FakeSlotTable table;
   kvm::SlotListener slots(table);
-  space.add_listener(slots);
+  REQUIRE(space.add_listener(slots));
   CHECK(table.calls == 1000);
   NullDevice device;
   Region& window = tree.mmio("window", 0x1000, device);
 
   SUBCASE("an MMIO window over the middle of one RAM: delete, prefix, suffix") {
     table.calls = 0;
-    space.begin();
-    root.add_subregion(500 * 0x20000 + 0x4000, window, 1);
-    space.commit();
+    REQUIRE(space.update([&] { root.add_subregion(500 * 0x20000 + 0x4000, window, 1); }));
     CHECK(table.calls == 3);
   }
   SUBCASE("disabling one RAM") {
     table.calls = 0;
-    space.begin();
-    rams[700]->set_enabled(false);
-    space.commit();
+    REQUIRE(space.update([&] { rams[700]->set_enabled(false); }));
     CHECK(table.calls == 1);
   }
   SUBCASE("moving one RAM") {
     table.calls = 0;
-    space.begin();
-    rams[10]->set_address(0x100000000);
-    space.commit();
+    REQUIRE(space.update([&] { rams[10]->set_address(0x100000000); }));
     CHECK(table.calls == 2);
   }
 }
 
 TEST_CASE("more slots than KVM allows is an error, not a crash") {
-  Tree tree;
-  Region& root = tree.container("root", 1ull << 40);
-  for (int i = 0; i < 5; ++i) root.add_subregion(uint64_t(i) * 0x20000, tree.ram("r" + std::to_string(i), 0x10000));
-  AddressSpace space("memory", root, 0);
-  FakeSlotTable table(/*max_slots=*/4);
-  kvm::SlotListener slots(table);
-  space.add_listener(slots);
-  auto status = slots.status();
-  REQUIRE_FALSE(status);
-  CHECK(status.error().kind == ErrorKind::kBadInput);
-  CHECK(status.error().message().find("KVM_CAP_NR_MEMSLOTS") != std::string::npos);
-  CHECK(table.slots.size() == 4);
+  SUBCASE("at start-up: add_listener returns it") {
+    Tree tree;
+    Region& root = tree.container("root", 1ull << 40);
+    for (int i = 0; i < 5; ++i) root.add_subregion(uint64_t(i) * 0x20000, tree.ram("r" + std::to_string(i), 0x10000));
+    AddressSpace space("memory", root, 0);
+    FakeSlotTable table(/*max_slots=*/4);
+    kvm::SlotListener slots(table);
+    auto added = space.add_listener(slots);
+    REQUIRE_FALSE(added);
+    CHECK(added.error().kind == ErrorKind::kBadInput);
+    CHECK(added.error().message().find("KVM_CAP_NR_MEMSLOTS") != std::string::npos);
+    CHECK(table.slots.size() == 4);
+  }
+  SUBCASE("at a change: the update that needs one more returns it") {
+    Tree tree;
+    Region& root = tree.container("root", 1ull << 40);
+    Region& ram = tree.ram("ram", 0x100000);
+    NullDevice device;
+    Region& window = tree.mmio("window", 0x1000, device);
+    root.add_subregion(0, ram);
+    AddressSpace space("memory", root, 0);
+    FakeSlotTable table(/*max_slots=*/1);
+    kvm::SlotListener slots(table);
+    REQUIRE(space.add_listener(slots));
+    auto split = space.update([&] { root.add_subregion(0x4000, window, 1); });  // RAM in two slots
+    REQUIRE_FALSE(split);
+    CHECK(split.error().message() == "memory map: needs more than the 1 slots KVM allows (KVM_CAP_NR_MEMSLOTS)");
+    CHECK(table.slots.size() == 1);
+  }
+}
+
+TEST_CASE("a failed KVM_SET_USER_MEMORY_REGION comes back from the update, naming the call") {
+  Machine m;
+  m.table.calls = 0;
+  m.table.failing_errno = EINVAL;
+  auto writable = m.space.update([&] { m.rom.set_rom_writable(true); });
+  REQUIRE_FALSE(writable);
+  CHECK(writable.error().message() == "KVM_SET_USER_MEMORY_REGION(slot 1): Invalid argument");
+  CHECK(m.table.calls == 1);  // the deletion failed: the addition was not tried
+
+  SUBCASE("the listener is not left broken: the next change goes through") {
+    m.table.failing_errno = 0;
+    REQUIRE(m.space.update([&] { m.rom.set_rom_writable(false); }));
+    CHECK(m.slots.slots().size() == 2);
+    CHECK(m.slots.slots()[1].flags == KVM_MEM_READONLY);
+    CHECK(m.table.slots.size() == 2);
+  }
 }

@@ -1,4 +1,5 @@
 // What the CMOS says about memory, read the way a BIOS reads it (QEMU's pc_cmos_init).
+// An index write and a data read make one access: from one CPU at a time.
 #pragma once
 
 #include "slotbox/abi.h"

@@ -12,3 +12,4 @@
 #include "slotbox/io.h"
 #include "slotbox/kernel_call.h"
 #include "slotbox/random.h"
+#include "slotbox/smp.h"

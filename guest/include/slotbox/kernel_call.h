@@ -22,6 +22,13 @@ enum class KernelOp : uint64_t {
   kTakeFault = 11,   // -> the recorded vector, or kNoFault; disarms (see fault_probe.h)
   kFaultAddress = 12,  // -> CR2 of the recorded fault
   kFaultError = 13,    // -> its error code
+  // Starting the other CPUs (start_cpus() in smp.h uses these; ~0 means refused or failed):
+  kPrepareCpu = 14,    // rdi = CPU index 1..63, once each: its data and TSS, and a kernel
+                       //   stack left for the AP with that APIC id -> the SIPI vector
+  kWithdrawCpu = 15,   // rdi = CPU index: takes its stack back unless the AP took it
+                       //   -> the index if withdrawn (that AP will never run), else 0
+  kSendInit = 16,      // rdi = APIC id: an INIT IPI
+  kSendStartup = 17,   // rdi = APIC id, rsi = vector: a STARTUP IPI
 };
 
 inline uint64_t kernel_call(KernelOp op, uint64_t argument = 0, uint64_t argument2 = 0) {

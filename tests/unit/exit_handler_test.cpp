@@ -1,0 +1,132 @@
+// Exit handling without KVM: made-up exits through made-up address spaces.
+#include "host/machine/exit_handler.h"
+#include "memory_test_support.h"
+
+#include <doctest/doctest.h>
+
+#include <array>
+
+using namespace slotbox;
+using machine::EndKind;
+using memory::AddressSpace;
+using memory::Region;
+
+namespace {
+
+constexpr uint16_t kExitPort = 0xF4;
+constexpr uint16_t kDevicePort = 0x3F8;
+constexpr uint64_t kDeviceGpa = 0xFEB00000;
+
+struct Fixture {
+  memory::testing::Tree tree;
+  memory::testing::NullDevice device;
+  machine::DebugExit debug_exit;
+  machine::ExitCounters exits;
+  std::optional<kvm_regs> regs;
+  // Trees complete before their address spaces render them.
+  Region& ports = [this]() -> Region& {
+    Region& root = tree.container("io", 0x10000);
+    root.add_subregion(kExitPort, tree.mmio("isa-debug-exit", 4, debug_exit));
+    root.add_subregion(kDevicePort, tree.mmio("serial", 8, device));
+    return root;
+  }();
+  Region& system = [this]() -> Region& {
+    Region& root = tree.container("system", 1ull << 40);
+    root.add_subregion(kDeviceGpa, tree.mmio("test-device", 0x1000, device));
+    return root;
+  }();
+  AddressSpace io{"io", ports, 0xFFFFFFFFFFFFFFFF};
+  AddressSpace memory{"memory", system, 0};
+  machine::ExitContext context{io, memory, exits, debug_exit, [this] { return regs; }};
+};
+
+kvm_regs at(uint64_t rip, uint64_t rflags = 0x202, uint64_t rsp = 0x7000) {
+  kvm_regs regs{};
+  regs.rip = rip;
+  regs.rflags = rflags;
+  regs.rsp = rsp;
+  return regs;
+}
+
+} // namespace
+
+TEST_CASE("port writes reach the device, and a status on the exit port ends the run") {
+  Fixture f;
+  std::array<uint8_t, 4> data{'h', 'i', '!', 0};
+  SUBCASE("rep outsb: every element is one write") {
+    auto end = machine::handle_exit(kvm::IoExit{kDevicePort, 1, true, 3, data}, f.context);
+    CHECK_FALSE(end);
+    CHECK(f.device.last_value == '!');
+    CHECK(f.exits.ports(kDevicePort, kDevicePort + 1).writes == 3);
+    CHECK(f.exits.of_reason(KVM_EXIT_IO) == 1);
+  }
+  SUBCASE("status 0 passes as a guest exit") {
+    std::array<uint8_t, 1> zero{0};
+    auto end = machine::handle_exit(kvm::IoExit{kExitPort, 1, true, 1, zero}, f.context);
+    REQUIRE(end);
+    CHECK(end->kind == EndKind::kGuestExit);
+    CHECK(end->status == 0);
+  }
+  SUBCASE("status 0x4e is the runtime's crash report for #PF") {
+    std::array<uint8_t, 1> crash{0x4E};
+    auto end = machine::handle_exit(kvm::IoExit{kExitPort, 1, true, 1, crash}, f.context);
+    REQUIRE(end);
+    CHECK(end->kind == EndKind::kGuestCrash);
+    CHECK(end->detail == "unexpected exception #PF (vector 14)");
+  }
+}
+
+TEST_CASE("port and MMIO reads are filled in from the address spaces") {
+  Fixture f;
+  SUBCASE("an unassigned port reads all ones") {
+    std::array<uint8_t, 2> data{};
+    CHECK_FALSE(machine::handle_exit(kvm::IoExit{0x1234, 2, false, 1, data}, f.context));
+    CHECK(data == std::array<uint8_t, 2>{0xFF, 0xFF});
+  }
+  SUBCASE("MMIO reads the device at its offset and is counted by address") {
+    std::array<uint8_t, 4> data{};
+    CHECK_FALSE(machine::handle_exit(kvm::MmioExit{kDeviceGpa + 0x10, 4, false, data}, f.context));
+    CHECK(data[0] == 0xAB);
+    CHECK(f.device.last_read == std::pair<uint64_t, unsigned>{0x10, 4});
+    CHECK(f.exits.mmio(kDeviceGpa, kDeviceGpa + 0x1000).reads == 1);
+    CHECK(f.exits.of_reason(KVM_EXIT_MMIO) == 1);
+  }
+}
+
+TEST_CASE("exits that end the run say how and where") {
+  Fixture f;
+  f.regs = at(0x201bc0);
+  SUBCASE("a shutdown at the guest's rip") {
+    auto end = machine::handle_exit(kvm::ShutdownExit{}, f.context);
+    REQUIRE(end);
+    CHECK(end->kind == EndKind::kTripleFault);
+    CHECK(end->detail == "KVM_EXIT_SHUTDOWN (triple fault) at rip 0x201bc0");
+  }
+  SUBCASE("a shutdown after KVM reset the vCPU (SVM) does not blame the reset vector") {
+    f.regs = at(0xFFF0, 0x2, 0);
+    auto end = machine::handle_exit(kvm::ShutdownExit{}, f.context);
+    REQUIRE(end);
+    CHECK(end->detail == "KVM_EXIT_SHUTDOWN (triple fault) at an unknown rip (KVM reset the vCPU before reporting it)");
+  }
+  SUBCASE("an emulation failure names the instruction bytes KVM gave") {
+    auto end = machine::handle_exit(kvm::InternalErrorExit{KVM_INTERNAL_ERROR_EMULATION, {0xFF, 0x0F}}, f.context);
+    REQUIRE(end);
+    CHECK(end->kind == EndKind::kInternalError);
+    CHECK(end->detail == "KVM_EXIT_INTERNAL_ERROR (emulation failure, instruction bytes ff 0f) at rip 0x201bc0");
+  }
+  SUBCASE("an exit reason slotbox does not handle, by name and number") {
+    auto end = machine::handle_exit(kvm::UnhandledExit{KVM_EXIT_DEBUG}, f.context);
+    REQUIRE(end);
+    CHECK(end->kind == EndKind::kUnexpectedExit);
+    CHECK(end->detail == "KVM_EXIT_DEBUG (4) at rip 0x201bc0");
+    CHECK(f.exits.of_reason(KVM_EXIT_DEBUG) == 1);
+  }
+  SUBCASE("unreadable registers leave the place out") {
+    f.regs.reset();
+    CHECK(machine::handle_exit(kvm::HltExit{}, f.context)->detail ==
+          "KVM_EXIT_HLT (halted with no interrupt controller to wake it)");
+  }
+  SUBCASE("a kick is not an end") {
+    CHECK_FALSE(machine::handle_exit(kvm::InterruptedExit{}, f.context));
+  }
+}
