@@ -24,11 +24,31 @@ std::optional<CheckResult> parse_rest(std::string_view rest, Outcome outcome) {
   return result;
 }
 
+// kvm-unit-tests' report lines (lib/report.c): "PREFIX: name". Its runner counts an
+// expected failure (XFAIL) and a known failure (KFAIL) as no failure, and an unexpected
+// pass (XPASS) as one.
+struct KutPrefix {
+  std::string_view prefix;
+  Outcome outcome;
+  const char* detail;
+};
+constexpr KutPrefix kKutPrefixes[] = {
+    {"PASS: ", Outcome::kPass, ""},
+    {"FAIL: ", Outcome::kFail, ""},
+    {"SKIP: ", Outcome::kSkip, ""},
+    {"XFAIL: ", Outcome::kPass, "XFAIL: expected failure"},
+    {"XPASS: ", Outcome::kFail, "XPASS: unexpected pass of an expected failure"},
+    {"KFAIL: ", Outcome::kPass, "KFAIL: known failure"},
+};
+
 } // namespace
 
 std::optional<CheckResult> parse_check_line(std::string_view line) {
   if (line.starts_with("not ok ")) return parse_rest(line.substr(7), Outcome::kFail);
   if (line.starts_with("ok ")) return parse_rest(line.substr(3), Outcome::kPass);
+  for (const auto& kut : kKutPrefixes)
+    if (line.starts_with(kut.prefix))
+      return CheckResult{kut.outcome, std::string(line.substr(kut.prefix.size())), kut.detail};
   return std::nullopt;
 }
 

@@ -1,5 +1,6 @@
 // One check as a guest reported it on its console, parsed from its TAP line:
 //   ok N - name | not ok N - name # file:line message | ok N - name # SKIP reason
+// or from a kvm-unit-tests kernel's report line: PASS: | FAIL: | SKIP: | XFAIL: | XPASS: | KFAIL: name
 #pragma once
 
 #include <cstdint>

@@ -24,6 +24,8 @@ void Console::flush() {
 
 void Console::end_line() {
   if (auto check = parse_check_line(m_line)) m_checks.push_back(std::move(*check));
+  constexpr std::string_view kSummary = "SUMMARY: ";
+  if (m_line.starts_with(kSummary)) m_summary = m_line.substr(kSummary.size());
   if (m_echo) std::fprintf(m_echo, "%s\n", m_line.c_str());
   m_line.clear();
 }

@@ -21,12 +21,15 @@ public:
   void put(char byte);
   void flush();  // ends a last unterminated line
   const std::vector<CheckResult>& checks() const { return m_checks; }
+  // A kvm-unit-tests kernel's last "SUMMARY: ..." line (its totals), without the prefix.
+  const std::string& summary() const { return m_summary; }
 
 private:
   void end_line();
   std::FILE* m_echo;
   std::string m_line;
   std::vector<CheckResult> m_checks;
+  std::string m_summary;
 };
 
 } // namespace slotbox::cli

@@ -1,16 +1,36 @@
-// Turns the images named on the command line into ROMs: an embedded image's name, or
-// the path of a ROM file. All are resolved before anything runs.
+// Turns what the command line names into things to run: an embedded image's name or a
+// ROM file (booted from the reset vector), or a multiboot kernel (--kernel FILE, or a file
+// with a multiboot header in its first 8 KiB) loaded into RAM and entered directly.
+// All are resolved before anything runs.
 #pragma once
 
 #include "host/base/error.h"
+#include "host/loader/multiboot.h"
 #include "host/loader/rom_image.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace slotbox::cli {
 
-// No names: every embedded image, in build order.
-Result<std::vector<loader::RomImage>> resolve_images(const std::vector<std::string>& names);
+struct KernelOptions {
+  std::vector<std::string> kernels;  // --kernel FILE (repeatable)
+  std::string initrd;                // --initrd FILE: module 0 of every kernel
+  std::string append;                // --append "ARGS": after each kernel's name on its command line
+};
+
+struct RunImage {
+  // The BIOS mapped under 4 GiB. For a kernel: the first embedded image, which never runs
+  // but keeps the memory map QEMU's.
+  loader::RomImage rom;
+  std::shared_ptr<const loader::MultibootKernel> kernel;  // null for a ROM
+  loader::MultibootOptions kernel_options;
+
+  const std::string& name() const { return kernel ? kernel->name() : rom.name(); }
+};
+
+// No names and no kernels: every embedded image, in build order. Kernels come after the names.
+Result<std::vector<RunImage>> resolve_images(const std::vector<std::string>& names, const KernelOptions& kernel_options = {});
 
 } // namespace slotbox::cli

@@ -82,7 +82,7 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
 }
 
 int run(const CommonOptions& common, const std::vector<std::string>& images,
-        std::vector<std::string> image_arguments) {
+        std::vector<std::string> image_arguments, KernelOptions kernel) {
   auto ram = checked_ram(common.ram);
   if (!ram) return report_error(ram.error());
   auto timeout = checked_timeout(common.timeout_seconds);
@@ -92,7 +92,8 @@ int run(const CommonOptions& common, const std::vector<std::string>& images,
   if (!common.output_path.empty() && common.format == ReportFormat::kText)
     return report_error(Error::bad_input("--output " + common.output_path, "needs --format tap, json or junit"));
   return run_command(RunOptions{*ram, *timeout, images, std::move(*map), std::move(image_arguments), common.format,
-                                common.output_path, common.stats, common.trace, common.smp, common.jobs});
+                                common.output_path, common.stats, common.trace, common.smp, common.jobs,
+                                std::move(kernel)});
 }
 
 // The BIOS whose size places the ROM regions: --bios FILE, else the first embedded image.
@@ -136,7 +137,11 @@ int main(int argc, char** argv) {
 
   CLI::App* run_app = app.add_subcommand("run", "run images, each in a fresh VM (the default)");
   std::vector<std::string> run_images;
-  run_app->add_option("images", run_images, "embedded image names or ROM files");
+  run_app->add_option("images", run_images, "embedded image names, ROM files or multiboot kernels");
+  KernelOptions kernel;
+  run_app->add_option("--kernel", kernel.kernels, "multiboot v1 kernel (ELF32, e.g. kvm-unit-tests' *.flat), loaded into RAM and entered in protected mode");
+  run_app->add_option("--initrd", kernel.initrd, "file passed to each kernel as multiboot module 0");
+  run_app->add_option("--append", kernel.append, "text after the kernel's name on its command line");
   run_app->fallthrough();
   CLI::App* list_app = app.add_subcommand("list", "list the embedded images");
   CLI::App* mtree_app = app.add_subcommand("mtree", "show the memory map: region tree, flat view or KVM slots");
@@ -162,5 +167,5 @@ int main(int argc, char** argv) {
   if (mtree_app->parsed())
     return mtree(common, bios_path, slots ? MtreeView::kSlots : flat ? MtreeView::kFlat : MtreeView::kTree);
   if (run_app->parsed()) images.insert(images.end(), run_images.begin(), run_images.end());
-  return run(common, images, std::move(image_arguments));
+  return run(common, images, std::move(image_arguments), std::move(kernel));
 }

@@ -88,22 +88,37 @@ int exit_code_of(machine::VerdictKind kind) {
   case machine::VerdictKind::kPassed: return kExitPassed;
   case machine::VerdictKind::kFailed: return kExitCheckFailed;
   case machine::VerdictKind::kCrashed: return kExitGuestCrashed;
+  case machine::VerdictKind::kSkipped: return kExitPassed;  // 77 means KVM itself is unavailable
   }
   return kExitGuestCrashed;
 }
 
+// A kernel's segments, info block and modules in guest RAM, and the BSP at its entry.
+Result<void> load_kernel(machine::PcMachine& machine, const RunImage& image) {
+  const machine::PcLayout& layout = machine.map().layout();
+  auto boot = SLOTBOX_TRY(loader::plan_multiboot(*image.kernel, {layout.low_ram(), layout.high_ram()}, image.kernel_options));
+  return machine.boot_multiboot(boot);
+}
+
+Outcome outcome_of(const machine::RunCheck& check) {
+  if (check.skipped) return Outcome::kSkip;
+  return check.passed ? Outcome::kPass : Outcome::kFail;
+}
+
 // Runs one image in a fresh VM; its text (if any is wanted) goes to `out`.
-Result<int> run_image(const kvm::System& kvm, const loader::RomImage& image, const RunOptions& options,
+Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOptions& options,
                       std::FILE* out, ImageReport& report) {
   text(out, "== %s\n", image.name());
   if (out) std::fflush(out);
   Console console(out);
   machine::MachineOptions machine_options{options.ram_size, [&](char byte) { console.put(byte); },
                                           options.extra_regions ? &*options.extra_regions : nullptr,
-                                          options.image_arguments, options.smp};
-  auto machine = SLOTBOX_TRY(machine::PcMachine::create(kvm, machine_options, image.bytes()));
-  const auto& expected = image.expectation();
-  auto limit = expected.limit_ms ? std::chrono::milliseconds(expected.limit_ms) : options.timeout;
+                                          options.image_arguments, options.smp,
+                                          image.kernel != nullptr};  // kvm-unit-tests expects pc-testdev
+  auto machine = SLOTBOX_TRY(machine::PcMachine::create(kvm, machine_options, image.rom.bytes()));
+  if (image.kernel) SLOTBOX_TRY_VOID(load_kernel(*machine, image));
+  const auto& expected = image.rom.expectation();
+  auto limit = expected.limit_ms && !image.kernel ? std::chrono::milliseconds(expected.limit_ms) : options.timeout;
   auto stats_before = options.stats ? stat_snapshot(*machine) : std::map<std::string, uint64_t>{};
   RunEnd end = SLOTBOX_TRY(machine::run_until_end(*machine, limit, options.trace ? stderr : nullptr));
   console.flush();
@@ -116,11 +131,12 @@ Result<int> run_image(const kvm::System& kvm, const loader::RomImage& image, con
   report.exits = end.exits;
   report.checks = console.checks();
   size_t guest_checks = report.checks.size();
-  machine::Verdict verdict = machine::judge(expected, end, count(report.checks).failed, machine->backend());
+  uint64_t failed = count(report.checks).failed;
+  machine::Verdict verdict = image.kernel ? machine::judge_kernel(end, failed, console.summary())
+                                          : machine::judge(expected, end, failed, machine->backend());
   report.verdict = verdict.text;
   if (verdict.run_check)
-    report.checks.push_back({verdict.run_check->passed ? Outcome::kPass : Outcome::kFail, verdict.run_check->name,
-                             verdict.run_check->detail});
+    report.checks.push_back({outcome_of(*verdict.run_check), verdict.run_check->name, verdict.run_check->detail});
   int exit_code = exit_code_of(verdict.kind);
   report.passed = exit_code == kExitPassed;
   if (options.stats) {
@@ -145,7 +161,7 @@ struct ImageRun {
 // Every image, in parallel under --jobs N (each in its own VM), its text printed whole
 // and in image order; one at a time and streamed otherwise. Stops at the first host error
 // in image order, as a serial run would.
-std::vector<ImageRun> run_images(const kvm::System& kvm, const std::vector<loader::RomImage>& images,
+std::vector<ImageRun> run_images(const kvm::System& kvm, const std::vector<RunImage>& images,
                                  const RunOptions& options) {
   std::vector<ImageRun> runs(images.size());
   std::FILE* out = text_stream(options);
@@ -157,7 +173,7 @@ std::vector<ImageRun> run_images(const kvm::System& kvm, const std::vector<loade
     return runs;
   }
   run_ordered(OrderedJobs{
-      images.size(), options.jobs, [&](size_t i) { return images[i].expectation().runs_alone; },
+      images.size(), options.jobs, [&](size_t i) { return !images[i].kernel && images[i].rom.expectation().runs_alone; },
       [&](size_t i) {
         char* buffer = nullptr;
         size_t size = 0;
@@ -209,7 +225,7 @@ std::string formatted(ReportFormat format, const RunReport& report) {
 } // namespace
 
 int run_command(const RunOptions& options) {
-  auto images = resolve_images(options.images);
+  auto images = resolve_images(options.images, options.kernel);
   if (!images) return report_error(images.error());
   auto kvm = kvm::System::open();
   if (!kvm) return report_error(kvm.error());

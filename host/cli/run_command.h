@@ -1,7 +1,8 @@
-// `slotbox [run] [IMAGE|NAME ...]`: each image in a fresh VM, its checks streamed (text)
+// `slotbox [run] [IMAGE|NAME|KERNEL ...] [--kernel FILE]`: each image or multiboot kernel in a fresh VM, its checks streamed (text)
 // or collected into a report (--format tap|json|junit, --output FILE), and the summary.
 #pragma once
 
+#include "host/cli/image_source.h"
 #include "host/cli/report.h"
 #include "host/loader/map_file.h"
 
@@ -25,6 +26,7 @@ struct RunOptions {
   bool trace = false;                            // --trace
   uint32_t smp = 1;                              // --smp: vCPUs per VM
   uint32_t jobs = 1;                             // --jobs: images in parallel
+  KernelOptions kernel;                          // --kernel, --initrd, --append
 };
 
 int run_command(const RunOptions& options);

@@ -72,6 +72,24 @@ Result<kvm_regs> Vcpu::registers() const {
   return regs;
 }
 
+Result<void> Vcpu::set_registers(const kvm_regs& regs) {
+  kvm_regs copy = regs;
+  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_SET_REGS, &copy));
+  return {};
+}
+
+Result<kvm_sregs> Vcpu::special_registers() const {
+  kvm_sregs sregs{};
+  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_GET_SREGS, &sregs));
+  return sregs;
+}
+
+Result<void> Vcpu::set_special_registers(const kvm_sregs& sregs) {
+  kvm_sregs copy = sregs;
+  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_SET_SREGS, &copy));
+  return {};
+}
+
 Result<kvm_translation> Vcpu::translate(uint64_t gva) const {
   kvm_translation translation{};
   translation.linear_address = gva;

@@ -1,5 +1,6 @@
 // One virtual CPU: its fd, its kvm_run page, and the few register accesses slotbox needs.
-// The host sets no registers: the vCPU starts in the architectural reset state.
+// A ROM boots from the architectural reset state (the host sets no registers); a
+// multiboot kernel is entered with the registers its protocol defines (set_registers).
 #pragma once
 
 #include "host/base/error.h"
@@ -23,6 +24,9 @@ public:
   void request_immediate_exit(bool on);
 
   Result<kvm_regs> registers() const;
+  Result<void> set_registers(const kvm_regs& regs);              // KVM_SET_REGS
+  Result<kvm_sregs> special_registers() const;                   // KVM_GET_SREGS
+  Result<void> set_special_registers(const kvm_sregs& sregs);    // KVM_SET_SREGS
   Result<kvm_translation> translate(uint64_t gva) const;  // KVM_TRANSLATE, through the guest's page tables
 
   int fd() const { return m_fd.get(); }

@@ -87,6 +87,14 @@ Result<void> Vm::create_pit() {
   return {};
 }
 
+Result<void> Vm::irq_line(uint32_t gsi, bool level) {
+  kvm_irq_level line{};
+  line.irq = gsi;
+  line.level = level ? 1 : 0;
+  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_IRQ_LINE, &line, "GSI " + std::to_string(gsi)));
+  return {};
+}
+
 Result<Vcpu> Vm::create_vcpu(uint32_t id) {
   int vcpu_fd = SLOTBOX_TRY(KVM_IOCTL(m_fd.get(), KVM_CREATE_VCPU, static_cast<unsigned long>(id)));
   Fd fd(vcpu_fd);

@@ -27,6 +27,9 @@ public:
   // 8254 PIT. Before any vCPU is created. With them HLT and INIT/SIPI stay in the kernel.
   Result<void> create_irqchip();
   Result<void> create_pit();
+  // Sets an interrupt line of the in-kernel irqchip (KVM_IRQ_LINE): GSI 0-15 reach the
+  // PICs and the IOAPIC, 16-23 the IOAPIC only.
+  Result<void> irq_line(uint32_t gsi, bool level);
   // Intel VMX without unrestricted guest needs these three pages for real mode; QEMU puts
   // them at the same place. A no-op elsewhere.
   Result<void> set_real_mode_pages();

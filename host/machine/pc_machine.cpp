@@ -2,7 +2,10 @@
 
 #include "host/kvm/backend.h"
 #include "host/kvm/cpuid.h"
+#include "host/base/format.h"
 #include "slotbox/abi.h"
+
+#include <algorithm>
 
 namespace slotbox::machine {
 
@@ -27,7 +30,8 @@ Result<std::unique_ptr<PcMachine>> PcMachine::create(const kvm::System& kvm,
 
 PcMachine::PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, kvm::Backend backend,
                      const MachineOptions& options)
-    : m_map(std::move(map)), m_vm(std::move(vm)), m_backend(std::move(backend)), m_devices(m_map->layout(), options.console, options.vcpus),
+    : m_map(std::move(map)), m_vm(std::move(vm)), m_backend(std::move(backend)), m_devices(m_map->layout(), options.console, options.vcpus,
+                {.testdev = options.testdev, .irq_line = [this](int irq, bool level) { raise_irq(irq, level); }}),
       m_image_arguments(options.image_arguments) {}
 
 // The tree is complete before the listener attaches, so KVM sees the final map at once:
@@ -90,6 +94,61 @@ Result<void> PcMachine::attach_host_assist() {
         abi::kHostAssistPort,
         m_map->keep(memory::Region::mmio("host-assist", HostAssist::kPortCount, *m_host_assist)));
   });
+}
+
+namespace {
+
+// Flat 4 GiB, 32-bit, present, accessed (SDM Vol. 3A §3.4.5); selectors as QEMU's
+// multiboot ROM leaves them (code 0x10, data 0x18).
+kvm_segment flat_segment(uint16_t selector, uint8_t type) {
+  kvm_segment segment{};
+  segment.base = 0;
+  segment.limit = 0xFFFFFFFF;
+  segment.selector = selector;
+  segment.type = type;
+  segment.present = 1;
+  segment.s = 1;
+  segment.db = 1;
+  segment.g = 1;
+  return segment;
+}
+
+constexpr uint8_t kCodeExecuteReadAccessed = 0xB, kDataReadWriteAccessed = 0x3;
+constexpr uint16_t kCodeSelector = 0x10, kDataSelector = 0x18;
+constexpr uint64_t kCr0ProtectionEnable = 1u << 0, kCr0ExtensionType = 1u << 4;
+constexpr uint64_t kEflagsReserved = 1u << 1;  // always set
+
+} // namespace
+
+Result<void> PcMachine::boot_multiboot(const loader::MultibootBoot& boot) {
+  for (const auto& write : boot.writes) {
+    uint8_t* host = m_map->guest_ram(write.address, write.bytes.size());
+    if (!host)
+      return fail(Error::bad_input("multiboot load", "guest range " + hex(write.address) + "+" +
+                                                         std::to_string(write.bytes.size()) + " is not RAM"));
+    std::copy(write.bytes.begin(), write.bytes.end(), host);
+  }
+  kvm::Vcpu& bsp = *m_vcpus.at(0);
+  kvm_sregs sregs = SLOTBOX_TRY(bsp.special_registers());
+  sregs.cs = flat_segment(kCodeSelector, kCodeExecuteReadAccessed);
+  for (kvm_segment* data : {&sregs.ds, &sregs.es, &sregs.fs, &sregs.gs, &sregs.ss})
+    *data = flat_segment(kDataSelector, kDataReadWriteAccessed);
+  sregs.cr0 = kCr0ProtectionEnable | kCr0ExtensionType;  // paging off, caches on
+  sregs.cr4 = 0;
+  sregs.efer = 0;
+  SLOTBOX_TRY_VOID(bsp.set_special_registers(sregs));
+  kvm_regs regs{};
+  regs.rip = boot.entry;
+  regs.rax = loader::kMultibootBootMagic;
+  regs.rbx = boot.info_address;
+  regs.rflags = kEflagsReserved;
+  SLOTBOX_TRY_VOID(bsp.set_registers(regs));
+  return {};
+}
+
+void PcMachine::raise_irq(int irq, bool level) {
+  // A guest that drives a line KVM refuses gets nothing, as on a board with no such line.
+  (void)m_vm.irq_line(static_cast<uint32_t>(irq), level);
 }
 
 // vCPU i has APIC id i; KVM makes vCPU 0 the BSP and holds the others until INIT/SIPI.

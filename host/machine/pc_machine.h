@@ -10,6 +10,7 @@
 #include "host/kvm/vcpu.h"
 #include "host/kvm/vm.h"
 #include "host/kvm/stats.h"
+#include "host/loader/multiboot.h"
 #include "host/machine/exit_counters.h"
 #include "host/machine/host_assist.h"
 #include "host/machine/map_changes.h"
@@ -31,6 +32,7 @@ struct MachineOptions {
   const loader::MapFile* extra_regions = nullptr;  // --map
   std::vector<std::string> image_arguments;        // after `--`
   uint32_t vcpus = 1;                              // --smp
+  bool testdev = false;                            // QEMU's pc-testdev, for kvm-unit-tests kernels
 };
 
 class PcMachine {
@@ -38,6 +40,11 @@ public:
   static Result<std::unique_ptr<PcMachine>> create(const kvm::System& kvm,
                                                    const MachineOptions& options,
                                                    std::span<const uint8_t> bios);
+
+  // Loads a planned multiboot kernel into guest RAM and sets the BSP's registers as the
+  // Multiboot Specification §3.2 requires; call before the run. The BIOS ROM stays mapped
+  // (the memory map is QEMU's) but never runs.
+  Result<void> boot_multiboot(const loader::MultibootBoot& boot);
 
   PcMemoryMap& map() { return *m_map; }
   const kvm::Backend& backend() const { return m_backend; }
@@ -65,6 +72,8 @@ private:
   PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, kvm::Backend backend, const MachineOptions& options);
   Result<void> register_memory();
   Result<void> create_vcpus(const kvm::System& kvm, uint32_t count);
+  // A device's interrupt line into the in-kernel PIC and IOAPIC (pc-testdev's ports).
+  void raise_irq(int irq, bool level);
   Result<void> attach_host_assist();
 
   std::unique_ptr<PcMemoryMap> m_map;

@@ -19,12 +19,44 @@ bool ended_as_declared(const loader::Expectation& expected, const RunEnd& end, c
   return true;
 }
 
+std::string how_it_ended(const RunEnd& end) { return std::string(end_kind_name(end.kind)) + ": " + end.detail; }
+
+// An end that is neither the declared one nor a guest exit with another status.
+Verdict crashed(const RunEnd& end, const std::string& expectation) {
+  std::string how = how_it_ended(end);
+  return {VerdictKind::kCrashed, "CRASHED (" + how + ", " + expectation + ")",
+          RunCheck{false, std::string("the run ended by ") + end_kind_name(end.kind), how + ", " + expectation}};
+}
+
 } // namespace
+
+Verdict judge_kernel(const RunEnd& end, uint64_t failed_checks, const std::string& summary) {
+  // A kernel writes any byte it likes; the ROM runtime's crash statuses mean nothing here.
+  if (end.kind != EndKind::kGuestExit && end.kind != EndKind::kGuestCrash)
+    return crashed(end, "expected a kvm-unit-tests exit code");
+  uint32_t code = end.status;
+  std::string how = "exit code " + std::to_string(code) + ", QEMU status " + std::to_string((code << 1) | 1);
+  if (!summary.empty()) how += "; SUMMARY: " + summary;
+  switch (code) {
+  case kKutExitPass:
+    if (failed_checks) return {VerdictKind::kFailed, "FAILED (" + how + ", but a check failed)", std::nullopt};
+    return {VerdictKind::kPassed, "passed (" + how + ")", std::nullopt};
+  case kKutExitFail: {
+    std::optional<RunCheck> check;
+    if (failed_checks == 0) check = RunCheck{false, "the kernel's exit code", how};
+    return {VerdictKind::kFailed, "FAILED (" + how + ")", check};
+  }
+  case kKutExitSkip:
+    return {VerdictKind::kSkipped, "skipped (" + how + ")", RunCheck{true, "the kernel skipped itself", how, true}};
+  default:
+    return {VerdictKind::kCrashed, "CRASHED (" + how + ": abort)", RunCheck{false, "the kernel aborted", how}};
+  }
+}
 
 Verdict judge(const loader::Expectation& expected, const RunEnd& end, uint64_t failed_checks,
               const kvm::Backend& backend) {
   EndKind expected_kind = end_kind_of(expected.end);
-  std::string how = std::string(end_kind_name(end.kind)) + ": " + end.detail;
+  std::string how = how_it_ended(end);
   if (ended_as_declared(expected, end, backend)) {
     if (expected_kind != EndKind::kGuestExit)
       return {VerdictKind::kPassed, "passed (" + how + ", as declared)",
@@ -38,9 +70,7 @@ Verdict judge(const loader::Expectation& expected, const RunEnd& end, uint64_t f
     if (failed_checks == 0) check = RunCheck{false, "the guest's exit status", how + ", " + expectation};
     return {VerdictKind::kFailed, "FAILED (" + how + ", " + expectation + ")", check};
   }
-  std::string expectation = std::string("expected ") + end_kind_name(expected_kind);
-  return {VerdictKind::kCrashed, "CRASHED (" + how + ", " + expectation + ")",
-          RunCheck{false, std::string("the run ended by ") + end_kind_name(end.kind), how + ", " + expectation}};
+  return crashed(end, std::string("expected ") + end_kind_name(expected_kind));
 }
 
 } // namespace slotbox::machine

@@ -17,6 +17,7 @@ enum class VerdictKind {
   kPassed,   // every check passed and the run ended as declared
   kFailed,   // a check failed, or the guest exited with another status
   kCrashed,  // an end the image did not declare: crash, triple fault, timeout, host error
+  kSkipped,  // a kvm-unit-tests kernel that skipped itself (exit code 38, QEMU's 77)
 };
 
 // The run itself as a check, where the guest could not report one.
@@ -24,6 +25,7 @@ struct RunCheck {
   bool passed;
   std::string name;
   std::string detail;
+  bool skipped = false;
 };
 
 struct Verdict {
@@ -34,5 +36,11 @@ struct Verdict {
 
 Verdict judge(const loader::Expectation& expected, const RunEnd& end, uint64_t failed_checks,
               const kvm::Backend& backend);
+
+// kvm-unit-tests' exit codes, written to isa-debug-exit (QEMU exits with (code << 1) | 1,
+// which its runner reads): 0 passed, 1 failures, 38 skipped, anything else (or any end
+// but an exit) an abort. summary: the kernel's SUMMARY line, shown in the verdict.
+inline constexpr uint32_t kKutExitPass = 0, kKutExitFail = 1, kKutExitSkip = 38;
+Verdict judge_kernel(const RunEnd& end, uint64_t failed_checks, const std::string& summary);
 
 } // namespace slotbox::machine
