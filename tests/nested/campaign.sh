@@ -48,6 +48,15 @@ for name in smp smp-remap; do
     run_image "$name-smp$cpus" "$name" --smp "$cpus"
   done
 done
+# kvm-unit-tests kernels (../shared/peers/kvm-unit-tests, when KUT_DIR names it): a few
+# that pass under QEMU on KVM, booted straight from their multiboot headers.
+if [ -n "${KUT_DIR:-}" ] && [ -d "$KUT_DIR" ]; then
+  run_image kut-tsc "$KUT_DIR/tsc.flat"
+  run_image kut-idt_test "$KUT_DIR/idt_test.flat"
+  run_image kut-smptest "$KUT_DIR/smptest.flat" --smp 2
+  run_image kut-smptest3 "$KUT_DIR/smptest.flat" --smp 3
+  run_image kut-ioapic "$KUT_DIR/ioapic.flat"
+fi
 # Every image serially and with --jobs: the same report, and how long each took.
 for jobs in 1 4; do
   started=$(date +%s%N)
