@@ -19,7 +19,6 @@
 namespace slotbox::cli {
 namespace {
 
-using machine::EndKind;
 using machine::RunEnd;
 
 // Where text goes: stdout when the text report is what was asked for on stdout, else

@@ -37,7 +37,7 @@ struct InternalErrorExit {
   uint32_t suberror;
   std::vector<uint8_t> instruction;
 };
-struct InterruptedExit {};   // KVM_RUN returned EINTR: a signal (the watchdog) arrived
+struct InterruptedExit {};   // KVM_RUN returned EINTR or EAGAIN: a kick, or an AP just given INIT/SIPI
 struct UnhandledExit { uint32_t reason; };
 
 using VcpuExit = std::variant<IoExit, MmioExit, HltExit, ShutdownExit, FailEntryExit,

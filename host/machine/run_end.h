@@ -12,7 +12,7 @@ namespace slotbox::machine {
 enum class EndKind {
   kGuestExit,      // wrote a status to the exit port
   kGuestCrash,     // the runtime reported an unexpected exception (status kStatusCrash + vector)
-  kTimeout,        // the watchdog stopped it
+  kTimeout,        // the deadline passed (--timeout or the image's own limit)
   kTripleFault,    // KVM_EXIT_SHUTDOWN
   kInternalError,  // KVM_EXIT_INTERNAL_ERROR
   kFailEntry,      // KVM_EXIT_FAIL_ENTRY

@@ -52,7 +52,7 @@ inline constexpr uint8_t kCpuCountMinusOne = 0x5F;   // vCPUs - 1, as pc_cmos_in
 // exactly as declared. A ROM without it is expected to exit through kExitPort with 0.
 enum class ExpectedEnd : uint32_t {
   kGuestExit = 0,      // writes expected_status to kExitPort
-  kTimeout = 1,        // never ends; the watchdog stops it after limit_ms
+  kTimeout = 1,        // never ends; the host stops it after limit_ms
   kTripleFault = 2,    // KVM_EXIT_SHUTDOWN
   kInternalError = 3,  // KVM_EXIT_INTERNAL_ERROR (e.g. emulation failure)
   kMmioFetch = 4,      // fetches an instruction from an address with no memory behind it
