@@ -1,5 +1,6 @@
 // slotbox: boots self-checking guest images on KVM. See README.md for the command line.
 #include "host/cli/exit_code.h"
+#include "host/cli/kut_command.h"
 #include "host/cli/list_command.h"
 #include "host/cli/mtree_command.h"
 #include "host/loader/embedded_images.h"
@@ -81,19 +82,31 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
       ->check(CLI::Range(1u, kMaxJobs));
 }
 
+Result<RunOptions> run_options(const CommonOptions& common, const std::vector<std::string>& images,
+                               std::vector<std::string> image_arguments, KernelOptions kernel) {
+  uint64_t ram = SLOTBOX_TRY(checked_ram(common.ram));
+  auto timeout = SLOTBOX_TRY(checked_timeout(common.timeout_seconds));
+  auto map = SLOTBOX_TRY(checked_map(common.map_path));
+  if (!common.output_path.empty() && common.format == ReportFormat::kText)
+    return fail(Error::bad_input("--output " + common.output_path, "needs --format tap, json or junit"));
+  return RunOptions{ram, timeout, images, std::move(map), std::move(image_arguments), common.format,
+                    common.output_path, common.stats, common.trace, common.smp, common.jobs, std::move(kernel)};
+}
+
 int run(const CommonOptions& common, const std::vector<std::string>& images,
         std::vector<std::string> image_arguments, KernelOptions kernel) {
-  auto ram = checked_ram(common.ram);
-  if (!ram) return report_error(ram.error());
-  auto timeout = checked_timeout(common.timeout_seconds);
-  if (!timeout) return report_error(timeout.error());
-  auto map = checked_map(common.map_path);
-  if (!map) return report_error(map.error());
-  if (!common.output_path.empty() && common.format == ReportFormat::kText)
-    return report_error(Error::bad_input("--output " + common.output_path, "needs --format tap, json or junit"));
-  return run_command(RunOptions{*ram, *timeout, images, std::move(*map), std::move(image_arguments), common.format,
-                                common.output_path, common.stats, common.trace, common.smp, common.jobs,
-                                std::move(kernel)});
+  auto options = run_options(common, images, std::move(image_arguments), std::move(kernel));
+  if (!options) return report_error(options.error());
+  return run_command(*options);
+}
+
+// Each section's own timeout applies unless --timeout sets a lower ceiling.
+int kut(const CommonOptions& common, KutOptions kut_options, bool timeout_given) {
+  auto options = run_options(common, {}, {}, {});
+  if (!options) return report_error(options.error());
+  kut_options.run = std::move(*options);
+  if (!timeout_given) kut_options.run.timeout = std::chrono::hours(24);
+  return kut_command(kut_options);
 }
 
 // The BIOS whose size places the ROM regions: --bios FILE, else the first embedded image.
@@ -151,6 +164,12 @@ int main(int argc, char** argv) {
   mtree_app->add_flag("--flat", flat, "the flat view, like QEMU's info mtree -f");
   mtree_app->add_flag("--slots", slots, "the KVM memory slots (needs /dev/kvm)");
   mtree_app->fallthrough();
+  CLI::App* kut_app = app.add_subcommand("kut", "run kvm-unit-tests from DIR/unittests.cfg, a line per section");
+  KutOptions kut_options;
+  kut_app->add_option("directory", kut_options.directory, "folder with unittests.cfg and the *.flat kernels")->required();
+  kut_app->add_option("sections", kut_options.names, "only these sections");
+  kut_app->add_option("-g,--group", kut_options.groups, "only sections in this group (repeatable)");
+  kut_app->fallthrough();
   app.require_subcommand(0, 1);
 
   try {
@@ -164,6 +183,7 @@ int main(int argc, char** argv) {
     return kExitBadInput;
   }
   if (list_app->parsed()) return list_command();
+  if (kut_app->parsed()) return kut(common, std::move(kut_options), app.get_option("--timeout")->count() > 0);
   if (mtree_app->parsed())
     return mtree(common, bios_path, slots ? MtreeView::kSlots : flat ? MtreeView::kFlat : MtreeView::kTree);
   if (run_app->parsed()) images.insert(images.end(), run_images.begin(), run_images.end());

@@ -104,52 +104,6 @@ Outcome outcome_of(const machine::RunCheck& check) {
   return check.passed ? Outcome::kPass : Outcome::kFail;
 }
 
-// Runs one image in a fresh VM; its text (if any is wanted) goes to `out`.
-Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOptions& options,
-                      std::FILE* out, ImageReport& report) {
-  text(out, "== %s\n", image.name());
-  if (out) std::fflush(out);
-  Console console(out);
-  machine::MachineOptions machine_options{options.ram_size, [&](char byte) { console.put(byte); },
-                                          options.extra_regions ? &*options.extra_regions : nullptr,
-                                          options.image_arguments, options.smp,
-                                          image.kernel != nullptr};  // kvm-unit-tests expects pc-testdev
-  auto machine = SLOTBOX_TRY(machine::PcMachine::create(kvm, machine_options, image.rom.bytes()));
-  if (image.kernel) SLOTBOX_TRY_VOID(load_kernel(*machine, image));
-  const auto& expected = image.rom.expectation();
-  auto limit = expected.limit_ms && !image.kernel ? std::chrono::milliseconds(expected.limit_ms) : options.timeout;
-  auto stats_before = options.stats ? stat_snapshot(*machine) : std::map<std::string, uint64_t>{};
-  RunEnd end = SLOTBOX_TRY(machine::run_until_end(*machine, limit, options.trace ? stderr : nullptr));
-  console.flush();
-
-  report.name = image.name();
-  report.end = machine::end_kind_name(end.kind);
-  report.end_detail = end.detail;
-  report.status = end.status;
-  report.elapsed_ms = end.elapsed.count() / 1000.0;
-  report.exits = end.exits;
-  report.checks = console.checks();
-  size_t guest_checks = report.checks.size();
-  uint64_t failed = count(report.checks).failed;
-  machine::Verdict verdict = image.kernel ? machine::judge_kernel(end, failed, console.summary())
-                                          : machine::judge(expected, end, failed, machine->backend());
-  report.verdict = verdict.text;
-  if (verdict.run_check)
-    report.checks.push_back({outcome_of(*verdict.run_check), verdict.run_check->name, verdict.run_check->detail});
-  int exit_code = exit_code_of(verdict.kind);
-  report.passed = exit_code == kExitPassed;
-  if (options.stats) {
-    for (const auto& [reason, n] : machine->exits().by_reason()) report.exit_kinds[kvm::exit_reason_name(reason)] = n;
-    report.kvm_stat_deltas = nonzero_deltas(stats_before, stat_snapshot(*machine));
-  }
-  if (out) {
-    std::fprintf(out, "-- %s: %s; %zu checks, %llu exits in %.1f ms\n", image.name().c_str(),
-                 report.verdict.c_str(), guest_checks, static_cast<unsigned long long>(end.exits), report.elapsed_ms);
-    if (options.stats) print_stats(out, report, *machine);
-    std::fflush(out);
-  }
-  return exit_code;
-}
 
 struct ImageRun {
   Result<int> exit_code = 0;
@@ -222,6 +176,52 @@ std::string formatted(ReportFormat format, const RunReport& report) {
 }
 
 } // namespace
+
+Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOptions& options,
+                      std::FILE* out, ImageReport& report) {
+  text(out, "== %s\n", image.name());
+  if (out) std::fflush(out);
+  Console console(out);
+  machine::MachineOptions machine_options{options.ram_size, [&](char byte) { console.put(byte); },
+                                          options.extra_regions ? &*options.extra_regions : nullptr,
+                                          options.image_arguments, options.smp,
+                                          image.kernel != nullptr};  // kvm-unit-tests expects pc-testdev
+  auto machine = SLOTBOX_TRY(machine::PcMachine::create(kvm, machine_options, image.rom.bytes()));
+  if (image.kernel) SLOTBOX_TRY_VOID(load_kernel(*machine, image));
+  const auto& expected = image.rom.expectation();
+  auto limit = expected.limit_ms && !image.kernel ? std::chrono::milliseconds(expected.limit_ms) : options.timeout;
+  auto stats_before = options.stats ? stat_snapshot(*machine) : std::map<std::string, uint64_t>{};
+  RunEnd end = SLOTBOX_TRY(machine::run_until_end(*machine, limit, options.trace ? stderr : nullptr));
+  console.flush();
+
+  report.name = image.name();
+  report.end = machine::end_kind_name(end.kind);
+  report.end_detail = end.detail;
+  report.status = end.status;
+  report.elapsed_ms = end.elapsed.count() / 1000.0;
+  report.exits = end.exits;
+  report.checks = console.checks();
+  size_t guest_checks = report.checks.size();
+  uint64_t failed = count(report.checks).failed;
+  machine::Verdict verdict = image.kernel ? machine::judge_kernel(end, failed, console.summary())
+                                          : machine::judge(expected, end, failed, machine->backend());
+  report.verdict = verdict.text;
+  if (verdict.run_check)
+    report.checks.push_back({outcome_of(*verdict.run_check), verdict.run_check->name, verdict.run_check->detail});
+  int exit_code = exit_code_of(verdict.kind);
+  report.passed = exit_code == kExitPassed;
+  if (options.stats) {
+    for (const auto& [reason, n] : machine->exits().by_reason()) report.exit_kinds[kvm::exit_reason_name(reason)] = n;
+    report.kvm_stat_deltas = nonzero_deltas(stats_before, stat_snapshot(*machine));
+  }
+  if (out) {
+    std::fprintf(out, "-- %s: %s; %zu checks, %llu exits in %.1f ms\n", image.name().c_str(),
+                 report.verdict.c_str(), guest_checks, static_cast<unsigned long long>(end.exits), report.elapsed_ms);
+    if (options.stats) print_stats(out, report, *machine);
+    std::fflush(out);
+  }
+  return exit_code;
+}
 
 int run_command(const RunOptions& options) {
   auto images = resolve_images(options.images, options.kernel);

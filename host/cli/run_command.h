@@ -4,10 +4,12 @@
 
 #include "host/cli/image_source.h"
 #include "host/cli/report.h"
+#include "host/kvm/system.h"
 #include "host/loader/map_file.h"
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,5 +32,10 @@ struct RunOptions {
 };
 
 int run_command(const RunOptions& options);
+
+// Runs one image or kernel in a fresh VM and fills in its report; its text (if any is
+// wanted) goes to `out`. Returns its exit code (exit_code.h).
+Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOptions& options, std::FILE* out,
+                      ImageReport& report);
 
 } // namespace slotbox::cli
