@@ -10,11 +10,6 @@
 namespace slotbox::cli {
 namespace {
 
-Result<loader::RomImage> first_embedded_image() {
-  const auto& first = loader::embedded_images()[0];
-  return loader::RomImage::from_bytes(std::string(first.name), first.bytes);
-}
-
 // The first 8 KiB of a file, where a multiboot header must be; empty when unreadable
 // (the ROM loader then says why).
 std::vector<uint8_t> file_head(const std::string& path) {
@@ -49,13 +44,13 @@ Result<loader::MultibootOptions> read_kernel_options(const KernelOptions& option
 
 Result<RunImage> kernel_image(const std::string& path, const loader::MultibootOptions& options) {
   auto kernel = SLOTBOX_TRY(loader::MultibootKernel::from_file(path));
-  return RunImage{SLOTBOX_TRY(first_embedded_image()),
+  return RunImage{SLOTBOX_TRY(loader::embedded_rom(loader::embedded_images()[0])),
                   std::make_shared<const loader::MultibootKernel>(std::move(kernel)), options};
 }
 
 Result<RunImage> resolve_image(const std::string& name, const loader::MultibootOptions& options) {
   if (const auto* embedded = loader::find_embedded_image(name))
-    return RunImage{SLOTBOX_TRY(loader::RomImage::from_bytes(std::string(embedded->name), embedded->bytes)), {}, {}};
+    return RunImage{SLOTBOX_TRY(loader::embedded_rom(*embedded)), {}, {}};
   struct stat info{};
   bool looks_like_path = name.find('/') != std::string::npos || name.find('.') != std::string::npos;
   bool exists = ::stat(name.c_str(), &info) == 0;
@@ -72,7 +67,7 @@ Result<std::vector<RunImage>> resolve_images(const std::vector<std::string>& nam
   std::vector<RunImage> images;
   if (names.empty() && kernel_options.kernels.empty()) {
     for (const auto& embedded : loader::embedded_images())
-      images.push_back({SLOTBOX_TRY(loader::RomImage::from_bytes(std::string(embedded.name), embedded.bytes)), {}, {}});
+      images.push_back({SLOTBOX_TRY(loader::embedded_rom(embedded)), {}, {}});
     return images;
   }
   auto options = SLOTBOX_TRY(read_kernel_options(kernel_options));

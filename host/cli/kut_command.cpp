@@ -79,6 +79,7 @@ Result<int> run_section(const kvm::System& kvm, const KutOptions& options, const
   ImageReport report;
   int exit_code = SLOTBOX_TRY(run_image(kvm, images.front(), run, nullptr, report));
   std::printf("%s\n", section_line(section.name, exit_code, report).c_str());
+  std::fflush(stdout);
   return exit_code;
 }
 
@@ -96,16 +97,17 @@ int kut_command(const KutOptions& options) {
     if (!plan.skip) plan.skip = unsupported(section, plan, options);
     if (plan.skip) {
       std::printf("SKIP %s (%s)\n", section.name.c_str(), plan.skip->c_str());
+      std::fflush(stdout);
       continue;
     }
     auto result = run_section(*kvm, options, section, plan);
     if (!result) {
       std::printf("FAIL %s (%s)\n", section.name.c_str(), result.error().message().c_str());
+      std::fflush(stdout);
       exit_code = std::max(exit_code, static_cast<int>(kExitGuestCrashed));
       continue;
     }
     exit_code = std::max(exit_code, *result);
-    std::fflush(stdout);
   }
   return exit_code;
 }

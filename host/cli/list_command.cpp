@@ -12,7 +12,7 @@ namespace slotbox::cli {
 
 int list_command() {
   for (const auto& embedded : loader::embedded_images()) {
-    auto image = loader::RomImage::from_bytes(std::string(embedded.name), embedded.bytes);
+    auto image = loader::embedded_rom(embedded);
     std::string expectation = "broken image";
     if (image) {
       const auto& expected = image->expectation();

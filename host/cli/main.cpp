@@ -113,10 +113,8 @@ int kut(const CommonOptions& common, KutOptions kut_options, bool timeout_given)
 int mtree(const CommonOptions& common, const std::string& bios_path, MtreeView view) {
   auto ram = checked_ram(common.ram);
   if (!ram) return report_error(ram.error());
-  Result<loader::RomImage> bios = bios_path.empty()
-      ? loader::RomImage::from_bytes(std::string(loader::embedded_images()[0].name),
-                                     loader::embedded_images()[0].bytes)
-      : loader::RomImage::from_file(bios_path);
+  Result<loader::RomImage> bios =
+      bios_path.empty() ? loader::embedded_rom(loader::embedded_images()[0]) : loader::RomImage::from_file(bios_path);
   if (!bios) return report_error(bios.error());
   auto map = checked_map(common.map_path);
   if (!map) return report_error(map.error());

@@ -104,7 +104,6 @@ Outcome outcome_of(const machine::RunCheck& check) {
   return check.passed ? Outcome::kPass : Outcome::kFail;
 }
 
-
 struct ImageRun {
   Result<int> exit_code = 0;
   ImageReport report;
@@ -112,8 +111,9 @@ struct ImageRun {
 };
 
 // Every image, in parallel under --jobs N (each in its own VM), its text printed whole
-// and in image order; one at a time and streamed otherwise. Stops at the first host error
-// in image order, as a serial run would.
+// and in image order; one at a time and streamed otherwise. A serial run stops at the
+// first host error; a parallel one finishes the images already started, and the caller
+// reports the first error in image order either way.
 std::vector<ImageRun> run_images(const kvm::System& kvm, const std::vector<RunImage>& images,
                                  const RunOptions& options) {
   std::vector<ImageRun> runs(images.size());

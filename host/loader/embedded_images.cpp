@@ -14,4 +14,8 @@ const EmbeddedImage* find_embedded_image(std::string_view name) {
   return nullptr;
 }
 
+Result<RomImage> embedded_rom(const EmbeddedImage& image) {
+  return RomImage::from_bytes(std::string(image.name), image.bytes);
+}
+
 } // namespace slotbox::loader

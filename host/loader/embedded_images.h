@@ -1,6 +1,8 @@
 // The ROM images built with slotbox, linked into the binary so `slotbox` alone runs them.
 #pragma once
 
+#include "host/loader/rom_image.h"
+
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -15,5 +17,7 @@ struct EmbeddedImage {
 // In build order (images/CMakeLists.txt).
 std::span<const EmbeddedImage> embedded_images();
 const EmbeddedImage* find_embedded_image(std::string_view name);
+// An embedded image as a ROM, named as it is embedded.
+Result<RomImage> embedded_rom(const EmbeddedImage& image);
 
 } // namespace slotbox::loader

@@ -26,7 +26,9 @@ public:
   // Runs a change with no other vCPU inside KVM_RUN; by default it just runs it.
   using Quiesce = std::function<Result<void>(const std::function<Result<void>()>& change)>;
 
-  explicit MapChanges(PcMemoryMap& map, Quiesce quiesce = {}) : m_map(map), m_quiesce(std::move(quiesce)) {}
+  explicit MapChanges(PcMemoryMap& map) : m_map(map) {}
+  // Set for the length of a run by the run controller; empty: changes just run.
+  void set_quiesce(Quiesce quiesce) { m_quiesce = std::move(quiesce); }
 
   // Each returns a bad-input error for requests that make no sense (overlap of a live
   // change at the same gpa, sizes out of bounds, too many live changes), or the first

@@ -76,9 +76,7 @@ Result<StatReading> read_stat(const std::optional<kvm::Stats>& vcpu_stats,
 Result<void> PcMachine::attach_host_assist() {
   if (auto stats = kvm::Stats::open(m_vcpus[0]->fd(), "vCPU 0")) m_vcpu_stats = std::move(*stats);
   if (auto stats = kvm::Stats::open(m_vm.fd(), "VM")) m_vm_stats = std::move(*stats);
-  m_changes = std::make_unique<MapChanges>(*m_map, [this](const std::function<Result<void>()>& change) {
-    return m_quiesce ? m_quiesce(change) : change();
-  });
+  m_changes = std::make_unique<MapChanges>(*m_map);
   m_host_assist = std::make_unique<HostAssist>(HostAssistContext{
       .map = *m_map,
       .changes = *m_changes,

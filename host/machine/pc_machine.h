@@ -58,7 +58,7 @@ public:
   const kvm::Vcpu* exiting_vcpu() const { return m_exiting_vcpu; }
   // How a map change stops the other vCPUs (map_changes.h says why); set by the run
   // controller for the length of a run, called under lock() on the asking vCPU's thread.
-  void set_quiesce(MapChanges::Quiesce quiesce) { m_quiesce = std::move(quiesce); }
+  void set_quiesce(MapChanges::Quiesce quiesce) { m_changes->set_quiesce(std::move(quiesce)); }
   const kvm::SlotListener& slots() const { return *m_slot_listener; }
   const DebugExit& debug_exit() const { return m_devices.debug_exit; }
   ExitCounters& exits() { return m_exits; }
@@ -82,7 +82,6 @@ private:
   std::unique_ptr<kvm::SlotListener> m_slot_listener;
   std::vector<std::unique_ptr<kvm::Vcpu>> m_vcpus;
   kvm::Vcpu* m_exiting_vcpu = nullptr;
-  MapChanges::Quiesce m_quiesce;
   std::mutex m_lock;
   PcDevices m_devices;
   ExitCounters m_exits;
