@@ -1,11 +1,16 @@
 #include "host/cli/kut_command.h"
 
 #include "host/cli/exit_code.h"
+#include "host/cli/kut_expected.h"
+#include "host/cli/kut_qemu.h"
+#include "host/cli/ordered_jobs.h"
+#include "host/kvm/backend.h"
 #include "host/loader/kut_config.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace slotbox::cli {
@@ -38,77 +43,260 @@ bool selected(const loader::KutSection& section, const KutOptions& options) {
                      [&](const std::string& group) { return contains(section.groups, group); });
 }
 
-// What slotbox cannot honour yet of a plan that kvm-unit-tests could run.
-std::optional<std::string> unsupported(const loader::KutSection& section, const loader::KutPlan& plan,
-                                       const KutOptions& options) {
-  if (contains(section.groups, "nodefault") && !contains(options.names, section.name) &&
-      !contains(options.groups, "nodefault"))
-    return "test marked as manual run only";
-  // +feature: the kernel checks CPUID itself and skips what KVM lacks. Taking a feature
-  // away, a vendor or a model's CPUID needs CPUID editing slotbox does not do yet; the
-  // host's physical address width and migratability are what KVM gives anyway.
-  for (const std::string& flag : plan.cpu_flags)
-    if (!flag.starts_with('+') && flag != "host-phys-bits" && flag != "migratable=no")
-      return "-cpu " + plan.cpu_model + "," + flag + " is not honoured yet";
+bool manual_only(const loader::KutSection& section, const KutOptions& options) {
+  return contains(section.groups, "nodefault") && !contains(options.names, section.name) &&
+         !contains(options.groups, "nodefault");
+}
+
+// The -cpu parts slotbox honours: +feature (the kernel checks CPUID itself and skips what
+// KVM lacks), -feature for the CPUID bits kvm/cpu_features.h knows, vendor=, and the two
+// that are what KVM gives anyway. The model's own CPUID is not emulated: every model is
+// the host's CPU as KVM supports it, with these edits. Fills `edits` or says why not.
+std::optional<std::string> cpu_edits(const loader::KutPlan& plan, kvm::CpuidEdits& edits) {
+  for (const std::string& flag : plan.cpu_flags) {
+    std::string option = "-cpu " + plan.cpu_model + "," + flag;
+    if (flag.starts_with('+') || flag == "host-phys-bits" || flag == "migratable=no") continue;
+    if (flag.starts_with('-') && kvm::find_cpu_feature(flag.substr(1))) {
+      edits.removed.push_back(flag.substr(1));
+    } else if (flag.starts_with("vendor=") && flag.size() == 7 + 12) {
+      edits.vendor = flag.substr(7);
+    } else {
+      return option + " is not honoured (slotbox edits only known CPUID bits and the vendor)";
+    }
+  }
   return std::nullopt;
 }
 
-// "PASS smptest (1 tests)", "FAIL msr (1840 tests, 7 unexpected failures)".
-std::string section_line(const std::string& name, int exit_code, const ImageReport& report) {
-  CheckCounts counts = count(report.checks);
-  std::string tally;
-  if (counts.total()) {
-    tally = " (" + std::to_string(counts.total()) + " tests";
-    if (counts.failed) tally += ", " + std::to_string(counts.failed) + " unexpected failures";
-    if (counts.skipped) tally += ", " + std::to_string(counts.skipped) + " skipped";
-    tally += ")";
+enum class SectionStatus { kPass, kFail, kSkip, kXfail, kXpass };
+
+const char* status_name(SectionStatus status) {
+  switch (status) {
+  case SectionStatus::kPass: return "PASS";
+  case SectionStatus::kFail: return "FAIL";
+  case SectionStatus::kSkip: return "SKIP";
+  case SectionStatus::kXfail: return "XFAIL";
+  case SectionStatus::kXpass: return "XPASS";
   }
-  if (exit_code == kExitPassed) return "PASS " + name + tally;
-  return "FAIL " + name + tally + ": " + report.verdict;
+  return "FAIL";
 }
 
-Result<int> run_section(const kvm::System& kvm, const KutOptions& options, const loader::KutSection& section,
-                        const loader::KutPlan& plan) {
-  KernelOptions kernel{{options.directory + "/" + section.file}, {}, {}};
-  for (const std::string& word : plan.append) kernel.append += (kernel.append.empty() ? "" : " ") + word;
-  auto images = SLOTBOX_TRY(resolve_images({}, kernel));
-  RunOptions run = options.run;
-  run.smp = plan.smp;
-  if (plan.ram) run.ram_size = *plan.ram;
-  run.timeout = std::min<std::chrono::milliseconds>(run.timeout, section.timeout);
+// One section, planned, then run (or not) under slotbox and, if asked, under QEMU.
+struct Section {
+  const loader::KutSection* config = nullptr;
+  loader::KutPlan plan;
+  bool upstream_skips = false;  // kvm-unit-tests' runner would not run it either
+  SectionStatus status = SectionStatus::kSkip;
+  std::string reason;           // of a SKIP, XFAIL or XPASS, or a FAIL's verdict
+  int exit_code = kExitPassed;
+  double wall_ms = 0;           // VM creation to teardown
   ImageReport report;
-  int exit_code = SLOTBOX_TRY(run_image(kvm, images.front(), run, nullptr, report));
-  std::printf("%s\n", section_line(section.name, exit_code, report).c_str());
-  std::fflush(stdout);
-  return exit_code;
+  std::optional<Result<QemuRun>> qemu;
+};
+
+Section plan_section(const loader::KutSection& config, const KutOptions& options) {
+  Section section;
+  section.config = &config;
+  section.plan = loader::plan_kut_section(config, read_host_file);
+  section.upstream_skips = section.plan.skip_upstream || manual_only(config, options);
+  if (manual_only(config, options)) section.plan.skip = "test marked as manual run only";
+  kvm::CpuidEdits edits;
+  if (!section.plan.skip) section.plan.skip = cpu_edits(section.plan, edits);
+  section.report.name = config.name;
+  return section;
+}
+
+RunOptions section_run_options(const Section& section, const KutOptions& options) {
+  RunOptions run = options.run;
+  run.kernel = {{options.directory + "/" + section.config->file}, {}, {}};
+  for (const std::string& word : section.plan.append) run.kernel.append += (run.kernel.append.empty() ? "" : " ") + word;
+  run.smp = section.plan.smp;
+  if (section.plan.ram) run.ram_size = *section.plan.ram;
+  run.timeout = std::min<std::chrono::milliseconds>(run.timeout, section.config->timeout);
+  run.pit = section.plan.pit;
+  cpu_edits(section.plan, run.cpuid);
+  return run;
+}
+
+void run_in_slotbox(const kvm::System& kvm, Section& section, const KutOptions& options) {
+  RunOptions run = section_run_options(section, options);
+  auto start = std::chrono::steady_clock::now();
+  auto images = resolve_images({}, run.kernel);
+  Result<int> exit_code = images ? run_image(kvm, images->front(), run, nullptr, section.report)
+                                 : Result<int>(fail(images.error()));
+  section.wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if (!exit_code) {
+    section.exit_code = kExitGuestCrashed;
+    section.report.verdict = exit_code.error().message();
+    return;
+  }
+  section.exit_code = *exit_code;
+}
+
+void run_in_qemu(Section& section, const KutOptions& options) {
+  QemuSection qemu{options.directory + "/" + section.config->file, section.plan.smp, section.config->qemu_params,
+                   section.config->test_args,
+                   std::min<std::chrono::milliseconds>(options.run.timeout, section.config->timeout)};
+  section.qemu = run_under_qemu(qemu);
+}
+
+bool kernel_skipped_itself(const ImageReport& report) { return report.verdict.starts_with("skipped"); }
+
+// PASS/FAIL/SKIP as kvm-unit-tests decides, then XFAIL/XPASS from the backend's list.
+void judge_section(Section& section, const std::string& backend) {
+  if (section.plan.skip) {
+    section.reason = *section.plan.skip;
+    return;
+  }
+  bool passed = section.exit_code == kExitPassed;
+  section.status = !passed ? SectionStatus::kFail
+                   : kernel_skipped_itself(section.report) ? SectionStatus::kSkip
+                                                           : SectionStatus::kPass;
+  section.reason = section.report.verdict;
+  auto expected = expected_failure(backend, section.config->name);
+  if (!expected) return;
+  if (section.status == SectionStatus::kFail) {
+    section.status = SectionStatus::kXfail;
+    section.reason = "expected on " + backend + ": " + std::string(*expected) + "; " + section.report.verdict;
+  } else if (section.status == SectionStatus::kPass) {
+    section.status = SectionStatus::kXpass;
+    section.reason = "listed as failing on " + backend + ": " + std::string(*expected);
+  }
+}
+
+// "(1840 tests, 7 unexpected failures)" as kvm-unit-tests' runner counts them.
+std::string tally(const ImageReport& report) {
+  CheckCounts counts = count(report.checks);
+  if (!counts.total()) return {};
+  std::string text = " (" + std::to_string(counts.total()) + " tests";
+  if (counts.failed) text += ", " + std::to_string(counts.failed) + " unexpected failures";
+  if (counts.skipped) text += ", " + std::to_string(counts.skipped) + " skipped";
+  return text + ")";
+}
+
+std::string qemu_comparison(const Section& section) {
+  if (!section.qemu) return {};
+  if (!*section.qemu) return " [QEMU: " + section.qemu->error().message() + "]";
+  const QemuRun& qemu = **section.qemu;
+  char text[160];
+  if (section.plan.skip)
+    std::snprintf(text, sizeof text, " [QEMU %s in %.0f ms]", qemu_verdict_name(qemu.verdict), qemu.elapsed_ms);
+  else
+    std::snprintf(text, sizeof text, " [slotbox %.0f ms, QEMU %s in %.0f ms: %.1fx]", section.wall_ms,
+                  qemu_verdict_name(qemu.verdict), qemu.elapsed_ms, qemu.elapsed_ms / std::max(section.wall_ms, 0.001));
+  return text;
+}
+
+std::string section_line(const Section& section) {
+  std::string line = std::string(status_name(section.status)) + " " + section.config->name;
+  if (section.plan.skip) return line + " (" + section.reason + ")" + qemu_comparison(section);
+  line += tally(section.report);
+  if (section.status != SectionStatus::kPass) line += ": " + section.reason;
+  return line + qemu_comparison(section);
+}
+
+// For --format: each section as an image, its kernel's checks as its checks.
+ImageReport section_report(const Section& section) {
+  ImageReport report = section.report;
+  report.passed = section.status != SectionStatus::kFail;
+  if (section.plan.skip) {
+    report.verdict = "skipped (" + section.reason + ")";
+    report.checks = {{Outcome::kSkip, section.config->name, section.reason}};
+  } else if (section.status == SectionStatus::kXfail || section.status == SectionStatus::kXpass) {
+    report.verdict = std::string(status_name(section.status)) + " (" + section.reason + ")";
+  }
+  return report;
+}
+
+struct SuiteTotals {
+  std::map<SectionStatus, unsigned> by_status;
+  unsigned qemu_passed_slotbox_not = 0;  // the target: this stays 0
+  double slotbox_ms = 0, qemu_ms = 0;    // over sections both ran
+  unsigned compared = 0;
+
+  void add(const Section& section) {
+    ++by_status[section.status];
+    if (!section.qemu || !*section.qemu) return;
+    const QemuRun& qemu = **section.qemu;
+    bool slotbox_passed = section.status == SectionStatus::kPass || section.status == SectionStatus::kXpass;
+    if (qemu.verdict == QemuVerdict::kPass && !slotbox_passed) ++qemu_passed_slotbox_not;
+    if (section.plan.skip) return;
+    slotbox_ms += section.wall_ms;
+    qemu_ms += qemu.elapsed_ms;
+    ++compared;
+  }
+
+  std::string describe() const {
+    std::string text = "kut:";
+    for (SectionStatus status : {SectionStatus::kPass, SectionStatus::kFail, SectionStatus::kSkip,
+                                 SectionStatus::kXfail, SectionStatus::kXpass}) {
+      auto it = by_status.find(status);
+      text += " " + std::to_string(it == by_status.end() ? 0 : it->second) + " " + status_name(status);
+    }
+    if (!compared) return text;
+    char qemu[200];
+    std::snprintf(qemu, sizeof qemu,
+                  "\nkut: %u sections run by both: slotbox %.1f s, QEMU %.1f s (%.1fx); %u passed under QEMU but not here",
+                  compared, slotbox_ms / 1000, qemu_ms / 1000, qemu_ms / std::max(slotbox_ms, 0.001),
+                  qemu_passed_slotbox_not);
+    return text + qemu;
+  }
+};
+
+std::string formatted_report(ReportFormat format, RunReport& report) {
+  switch (format) {
+  case ReportFormat::kTap: return write_tap(report);
+  case ReportFormat::kJson: return write_json(report);
+  case ReportFormat::kJunit: return write_junit(report);
+  case ReportFormat::kText: break;
+  }
+  return {};
 }
 
 } // namespace
 
 int kut_command(const KutOptions& options) {
-  auto sections = read_config(options.directory);
-  if (!sections) return report_error(sections.error());
+  if (!options.run.output_path.empty())
+    return report_error(Error::bad_input("--output", "kut writes its report to stdout; redirect it"));
+  auto config = read_config(options.directory);
+  if (!config) return report_error(config.error());
   auto kvm = kvm::System::open();
   if (!kvm) return report_error(kvm.error());
+  kvm::Backend backend = kvm::detect_backend();
+
+  std::vector<Section> sections;
+  for (const loader::KutSection& section : *config)
+    if (selected(section, options)) sections.push_back(plan_section(section, options));
+
+  bool text = options.run.format == ReportFormat::kText;
+  RunReport report{backend.describe(), options.run.ram_size, {}, {}};
+  SuiteTotals totals;
   int exit_code = kExitPassed;
-  for (const loader::KutSection& section : *sections) {
-    if (!selected(section, options)) continue;
-    loader::KutPlan plan = loader::plan_kut_section(section, read_host_file);
-    if (!plan.skip) plan.skip = unsupported(section, plan, options);
-    if (plan.skip) {
-      std::printf("SKIP %s (%s)\n", section.name.c_str(), plan.skip->c_str());
-      std::fflush(stdout);
-      continue;
-    }
-    auto result = run_section(*kvm, options, section, plan);
-    if (!result) {
-      std::printf("FAIL %s (%s)\n", section.name.c_str(), result.error().message().c_str());
-      std::fflush(stdout);
-      exit_code = std::max(exit_code, static_cast<int>(kExitGuestCrashed));
-      continue;
-    }
-    exit_code = std::max(exit_code, *result);
-  }
+  run_ordered({
+      .count = sections.size(),
+      .jobs = std::max(1u, options.run.jobs),
+      .alone = [&](size_t) { return options.compare_qemu; },  // wall times are compared
+      .task =
+          [&](size_t i) {
+            Section& section = sections[i];
+            if (!section.plan.skip) run_in_slotbox(*kvm, section, options);
+            if (options.compare_qemu && !section.upstream_skips) run_in_qemu(section, options);
+            judge_section(section, backend.key());
+          },
+      .done =
+          [&](size_t i) {
+            const Section& section = sections[i];
+            if (text) std::printf("%s\n", section_line(section).c_str());
+            std::fflush(stdout);
+            totals.add(section);
+            report.images.push_back(section_report(section));
+            report.total += count(report.images.back().checks);
+            if (section.status == SectionStatus::kFail) exit_code = std::max(exit_code, section.exit_code);
+          },
+  });
+  if (text)
+    std::printf("%s\n", totals.describe().c_str());
+  else
+    std::fputs(formatted_report(options.run.format, report).c_str(), stdout);
   return exit_code;
 }
 

@@ -90,7 +90,7 @@ Result<RunOptions> run_options(const CommonOptions& common, const std::vector<st
   if (!common.output_path.empty() && common.format == ReportFormat::kText)
     return fail(Error::bad_input("--output " + common.output_path, "needs --format tap, json or junit"));
   return RunOptions{ram, timeout, images, std::move(map), std::move(image_arguments), common.format,
-                    common.output_path, common.stats, common.trace, common.smp, common.jobs, std::move(kernel)};
+                    common.output_path, common.stats, common.trace, common.smp, common.jobs, std::move(kernel), {}, true};
 }
 
 int run(const CommonOptions& common, const std::vector<std::string>& images,
@@ -167,6 +167,8 @@ int main(int argc, char** argv) {
   kut_app->add_option("directory", kut_options.directory, "folder with unittests.cfg and the *.flat kernels")->required();
   kut_app->add_option("sections", kut_options.names, "only these sections");
   kut_app->add_option("-g,--group", kut_options.groups, "only sections in this group (repeatable)");
+  kut_app->add_flag("--compare-qemu", kut_options.compare_qemu,
+                    "also run each section under QEMU as kvm-unit-tests does: its verdict, both times, the ratio");
   kut_app->fallthrough();
   app.require_subcommand(0, 1);
 

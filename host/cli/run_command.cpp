@@ -185,7 +185,8 @@ Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOp
   machine::MachineOptions machine_options{options.ram_size, [&](char byte) { console.put(byte); },
                                           options.extra_regions ? &*options.extra_regions : nullptr,
                                           options.image_arguments, options.smp,
-                                          image.kernel != nullptr};  // kvm-unit-tests expects pc-testdev
+                                          image.kernel != nullptr,  // kvm-unit-tests expects pc-testdev
+                                          options.cpuid, options.pit};
   auto machine = SLOTBOX_TRY(machine::PcMachine::create(kvm, machine_options, image.rom.bytes()));
   if (image.kernel) SLOTBOX_TRY_VOID(load_kernel(*machine, image));
   const auto& expected = image.rom.expectation();

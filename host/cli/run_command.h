@@ -4,6 +4,7 @@
 
 #include "host/cli/image_source.h"
 #include "host/cli/report.h"
+#include "host/kvm/cpu_features.h"
 #include "host/kvm/system.h"
 #include "host/loader/map_file.h"
 
@@ -29,6 +30,8 @@ struct RunOptions {
   uint32_t smp = 1;                              // --smp: vCPUs per VM
   uint32_t jobs = 1;                             // --jobs: images in parallel
   KernelOptions kernel;                          // --kernel, --initrd, --append
+  kvm::CpuidEdits cpuid;                         // kut: a section's -cpu ...,-feature
+  bool pit = true;                               // kut: a section's -machine pit=off
 };
 
 int run_command(const RunOptions& options);

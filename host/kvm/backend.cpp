@@ -21,7 +21,6 @@ bool parameter_enabled(const std::string& module, const std::string& parameter) 
 } // namespace
 
 Backend detect_backend() {
-
   if (module_loaded("kvm_pvm")) return {"kvm_pvm", MmuMode::kShadow};
   if (module_loaded("kvm_intel"))
     return {"kvm_intel", parameter_enabled("kvm_intel", "ept") ? MmuMode::kTdp : MmuMode::kShadow};
@@ -35,6 +34,13 @@ std::string Backend::describe() const {
                              ? (module == "kvm_amd" ? "NPT" : "EPT")
                              : mmu == MmuMode::kShadow ? "shadow paging" : "unknown MMU";
   return module + ", " + mmu_name;
+}
+
+std::string Backend::key() const {
+  if (module == "kvm_pvm") return "pvm";
+  std::string vendor = module == "kvm_amd" ? "amd" : module == "kvm_intel" ? "intel" : "";
+  if (vendor.empty() || mmu == MmuMode::kUnknown) return "unknown";
+  return vendor + (mmu == MmuMode::kShadow ? "-shadow" : vendor == "amd" ? "-npt" : "-ept");
 }
 
 } // namespace slotbox::kvm

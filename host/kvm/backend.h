@@ -17,6 +17,7 @@ struct Backend {
   bool reports_emulation_failure = false;
 
   std::string describe() const;  // "kvm_pvm, shadow paging"
+  std::string key() const;       // "pvm", "amd-npt", "amd-shadow", "intel-ept", "intel-shadow", "unknown"
 };
 
 Backend detect_backend();

@@ -90,6 +90,18 @@ Result<void> Vcpu::set_special_registers(const kvm_sregs& sregs) {
   return {};
 }
 
+Result<kvm_lapic_state> Vcpu::lapic() const {
+  kvm_lapic_state state{};
+  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_GET_LAPIC, &state));
+  return state;
+}
+
+Result<void> Vcpu::set_lapic(const kvm_lapic_state& state) {
+  kvm_lapic_state copy = state;
+  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_SET_LAPIC, &copy));
+  return {};
+}
+
 Result<kvm_translation> Vcpu::translate(uint64_t gva) const {
   kvm_translation translation{};
   translation.linear_address = gva;

@@ -27,6 +27,8 @@ public:
   Result<void> set_registers(const kvm_regs& regs);              // KVM_SET_REGS
   Result<kvm_sregs> special_registers() const;                   // KVM_GET_SREGS
   Result<void> set_special_registers(const kvm_sregs& sregs);    // KVM_SET_SREGS
+  Result<kvm_lapic_state> lapic() const;                         // KVM_GET_LAPIC
+  Result<void> set_lapic(const kvm_lapic_state& state);          // KVM_SET_LAPIC
   Result<kvm_translation> translate(uint64_t gva) const;  // KVM_TRANSLATE, through the guest's page tables
 
   int fd() const { return m_fd.get(); }

@@ -95,6 +95,31 @@ Result<void> Vm::irq_line(uint32_t gsi, bool level) {
   return {};
 }
 
+Result<kvm_irqchip> Vm::irqchip(uint32_t chip_id) const {
+  kvm_irqchip chip{};
+  chip.chip_id = chip_id;
+  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_GET_IRQCHIP, &chip, "chip " + std::to_string(chip_id)));
+  return chip;
+}
+
+Result<void> Vm::set_irqchip(const kvm_irqchip& chip) {
+  kvm_irqchip copy = chip;
+  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_SET_IRQCHIP, &copy, "chip " + std::to_string(chip.chip_id)));
+  return {};
+}
+
+Result<kvm_pit_state2> Vm::pit() const {
+  kvm_pit_state2 state{};
+  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_GET_PIT2, &state));
+  return state;
+}
+
+Result<void> Vm::set_pit(const kvm_pit_state2& state) {
+  kvm_pit_state2 copy = state;
+  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_SET_PIT2, &copy));
+  return {};
+}
+
 Result<Vcpu> Vm::create_vcpu(uint32_t id) {
   int vcpu_fd = SLOTBOX_TRY(KVM_IOCTL(m_fd.get(), KVM_CREATE_VCPU, static_cast<unsigned long>(id)));
   Fd fd(vcpu_fd);

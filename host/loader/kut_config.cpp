@@ -150,6 +150,7 @@ KutPlan plan_kut_section(const KutSection& section,
     plan.skip = std::move(reason);
     return plan;
   };
+  plan.skip_upstream = true;
   if (!section.arch.empty() && section.arch != "x86_64") return skip(section.arch + " only");
   if (!section.accel.empty() && section.accel != "kvm") return skip("needs accel " + section.accel);
   for (const std::string& check : section.checks) {
@@ -159,6 +160,7 @@ KutPlan plan_kut_section(const KutSection& section,
     std::string value = actual ? std::string(trimmed(*actual)) : std::string();
     if (!actual || value != expected) return skip(path + " not equal to " + expected);
   }
+  plan.skip_upstream = false;
   const auto& params = section.qemu_params;
   for (size_t i = 0; i < params.size(); ++i) {
     const std::string& option = params[i];
@@ -176,6 +178,12 @@ KutPlan plan_kut_section(const KutSection& section,
       auto parts = comma_parts(params[++i]);
       plan.cpu_model = parts.front();
       plan.cpu_flags.assign(parts.begin() + 1, parts.end());
+    } else if ((option == "-machine" || option == "-M") && has_value) {
+      for (const std::string& property : comma_parts(params[++i])) {
+        if (property == "pit=off") plan.pit = false;
+        else if (property != "pc" && property != "accel=kvm")
+          return skip("-machine " + property + " has no slotbox equivalent");
+      }
     } else if (option == "-append" && has_value) {
       auto words = split_words(params[++i]);
       if (!words) return skip("-append: " + words.error().reason);

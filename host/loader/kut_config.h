@@ -37,10 +37,12 @@ Result<std::vector<KutSection>> parse_kut_config(std::string_view text, const st
 // runner reports what it cannot run).
 struct KutPlan {
   std::optional<std::string> skip;
+  bool skip_upstream = false;            // kvm-unit-tests' own runner skips it too (arch, accel, check)
   unsigned smp = 1;
   std::optional<uint64_t> ram;           // -m, in bytes
   std::string cpu_model;                 // -cpu MODEL,... ("" when not given)
   std::vector<std::string> cpu_flags;    // its +flag / -flag / key=value parts
+  bool pit = true;                       // -machine pit=off: no 8254
   std::vector<std::string> append;       // test_args: the kernel's command line
 };
 

@@ -2,6 +2,7 @@
 
 #include "host/kvm/backend.h"
 #include "host/kvm/cpuid.h"
+#include "host/machine/firmware_handover.h"
 #include "host/base/format.h"
 #include "slotbox/abi.h"
 
@@ -19,11 +20,11 @@ Result<std::unique_ptr<PcMachine>> PcMachine::create(const kvm::System& kvm,
   kvm::Backend backend = kvm::detect_backend();
   backend.reports_emulation_failure = SLOTBOX_TRY(vm.enable_exit_on_emulation_failure());
   SLOTBOX_TRY_VOID(vm.create_irqchip());
-  SLOTBOX_TRY_VOID(vm.create_pit());
+  if (options.pit) SLOTBOX_TRY_VOID(vm.create_pit());
   std::unique_ptr<PcMachine> machine(new PcMachine(std::move(map), std::move(vm), backend, options));
   SLOTBOX_TRY_VOID(machine->m_devices.attach(*machine->m_map));
   SLOTBOX_TRY_VOID(machine->register_memory());
-  SLOTBOX_TRY_VOID(machine->create_vcpus(kvm, options.vcpus));
+  SLOTBOX_TRY_VOID(machine->create_vcpus(kvm, options.vcpus, options.cpuid));
   SLOTBOX_TRY_VOID(machine->attach_host_assist());
   return machine;
 }
@@ -32,7 +33,7 @@ PcMachine::PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, kvm::Backend 
                      const MachineOptions& options)
     : m_map(std::move(map)), m_vm(std::move(vm)), m_backend(std::move(backend)), m_devices(m_map->layout(), options.console, options.vcpus,
                 {.testdev = options.testdev, .irq_line = [this](int irq, bool level) { raise_irq(irq, level); }}),
-      m_image_arguments(options.image_arguments) {}
+      m_image_arguments(options.image_arguments), m_has_pit(options.pit) {}
 
 // The tree is complete before the listener attaches, so KVM sees the final map at once:
 // one KVM_SET_USER_MEMORY_REGION per slot and no deletes (QEMU registers low RAM whole
@@ -141,7 +142,7 @@ Result<void> PcMachine::boot_multiboot(const loader::MultibootBoot& boot) {
   regs.rbx = boot.info_address;
   regs.rflags = kEflagsReserved;
   SLOTBOX_TRY_VOID(bsp.set_registers(regs));
-  return {};
+  return hand_over_like_seabios(m_vm, bsp, *m_map, m_has_pit);
 }
 
 void PcMachine::raise_irq(int irq, bool level) {
@@ -150,8 +151,8 @@ void PcMachine::raise_irq(int irq, bool level) {
 }
 
 // vCPU i has APIC id i; KVM makes vCPU 0 the BSP and holds the others until INIT/SIPI.
-Result<void> PcMachine::create_vcpus(const kvm::System& kvm, uint32_t count) {
-  auto cpuid = SLOTBOX_TRY(kvm.supported_cpuid());
+Result<void> PcMachine::create_vcpus(const kvm::System& kvm, uint32_t count, const kvm::CpuidEdits& edits) {
+  auto cpuid = kvm::with_edits(SLOTBOX_TRY(kvm.supported_cpuid()), edits);
   for (uint32_t id = 0; id < count; ++id) {
     auto vcpu = std::make_unique<kvm::Vcpu>(SLOTBOX_TRY(m_vm.create_vcpu(id)));
     SLOTBOX_TRY_VOID(vcpu->set_cpuid(kvm::with_apic_id(cpuid, id)));

@@ -5,6 +5,7 @@
 
 #include "host/base/error.h"
 #include "host/kvm/backend.h"
+#include "host/kvm/cpu_features.h"
 #include "host/kvm/slot_listener.h"
 #include "host/kvm/system.h"
 #include "host/kvm/vcpu.h"
@@ -33,6 +34,8 @@ struct MachineOptions {
   std::vector<std::string> image_arguments;        // after `--`
   uint32_t vcpus = 1;                              // --smp
   bool testdev = false;                            // QEMU's pc-testdev, for kvm-unit-tests kernels
+  kvm::CpuidEdits cpuid;                           // -cpu ...,-feature (kvm-unit-tests sections)
+  bool pit = true;                                 // QEMU's -machine pit=off leaves it out
 };
 
 class PcMachine {
@@ -71,7 +74,7 @@ public:
 private:
   PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, kvm::Backend backend, const MachineOptions& options);
   Result<void> register_memory();
-  Result<void> create_vcpus(const kvm::System& kvm, uint32_t count);
+  Result<void> create_vcpus(const kvm::System& kvm, uint32_t count, const kvm::CpuidEdits& edits);
   // A device's interrupt line into the in-kernel PIC and IOAPIC (pc-testdev's ports).
   void raise_irq(int irq, bool level);
   Result<void> attach_host_assist();
@@ -90,6 +93,7 @@ private:
   std::unique_ptr<MapChanges> m_changes;
   std::unique_ptr<HostAssist> m_host_assist;
   std::vector<std::string> m_image_arguments;
+  bool m_has_pit;
 };
 
 } // namespace slotbox::machine
