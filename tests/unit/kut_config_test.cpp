@@ -107,7 +107,10 @@ TEST_CASE("a section's plan: how slotbox runs it, or why it skips") {
     CHECK(*plan.ram == 2048ull << 20);
     CHECK(plan.append == std::vector<std::string>{"ipi"});
   }
-  SUBCASE("another arch") { CHECK(plan_kut_section(sections[2], none).skip == "i386 only"); }
+  SUBCASE("another arch, which kvm-unit-tests' runner skips too") {
+    CHECK(plan_kut_section(sections[2], none).skip == "i386 only");
+    CHECK(plan_kut_section(sections[2], none).skip_upstream);
+  }
   SUBCASE("a check that does not hold, or a file that cannot be read") {
     KutSection section = named("pmu");
     section.checks = {"/sys/module/kvm/parameters/enable_pmu=Y"};
@@ -117,8 +120,18 @@ TEST_CASE("a section's plan: how slotbox runs it, or why it skips") {
   }
   SUBCASE("a QEMU option slotbox has no equivalent for") {
     KutSection section = named("hpet");
+    section.qemu_params = {"-device", "hyperv-testdev"};
+    CHECK(plan_kut_section(section, none).skip == "QEMU option -device hyperv-testdev has no slotbox equivalent");
+    CHECK_FALSE(plan_kut_section(section, none).skip_upstream);
+  }
+  SUBCASE("-machine pit=off leaves the PIT out; other machine properties skip") {
+    KutSection section = named("vmexit_ipi");
     section.qemu_params = {"-machine", "pit=off"};
-    CHECK(plan_kut_section(section, none).skip == "QEMU option -machine pit=off has no slotbox equivalent");
+    auto plan = plan_kut_section(section, none);
+    CHECK_FALSE(plan.skip);
+    CHECK_FALSE(plan.pit);
+    section.qemu_params = {"-M", "q35,kernel-irqchip=split"};
+    CHECK(plan_kut_section(section, none).skip == "-machine q35 has no slotbox equivalent");
   }
   SUBCASE("-enable-kvm is what slotbox does anyway") {
     KutSection section = named("cet");
