@@ -29,12 +29,22 @@ public:
   ~Mapping() { reset(); }
 
   // Guest RAM: private, anonymous and MAP_NORESERVE, so a 64 GiB guest costs only the
-  // pages it touches.
+  // pages it touches. Aligned to 2 MiB, as QEMU aligns its RAM blocks: KVM maps a huge
+  // page into the guest only where guest-physical and host-virtual addresses agree
+  // modulo 2 MiB, so an unaligned block never gets one.
   static Result<Mapping> anonymous(size_t size, const char* purpose) {
-    void* base = ::mmap(nullptr, size, PROT_READ | PROT_WRITE,
+    constexpr size_t kHugePage = size_t{2} << 20;
+    size_t reserved = size + kHugePage;
+    void* base = ::mmap(nullptr, reserved, PROT_READ | PROT_WRITE,
                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (base == MAP_FAILED) return fail(Error::from_errno("mmap", purpose));
-    return Mapping(static_cast<uint8_t*>(base), size);
+    auto start = reinterpret_cast<uintptr_t>(base);
+    uintptr_t aligned = (start + kHugePage - 1) & ~(kHugePage - 1);
+    if (aligned > start) ::munmap(base, aligned - start);
+    constexpr uintptr_t kPage = 4096;
+    if (uintptr_t end = start + reserved, used = (aligned + size + kPage - 1) & ~(kPage - 1); end > used)
+      ::munmap(reinterpret_cast<void*>(used), end - used);
+    return Mapping(reinterpret_cast<uint8_t*>(aligned), size);
   }
 
   // A shared mapping of an fd, e.g. the vCPU's kvm_run page.
@@ -42,6 +52,13 @@ public:
     void* base = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (base == MAP_FAILED) return fail(Error::from_errno("mmap", purpose));
     return Mapping(static_cast<uint8_t*>(base), size);
+  }
+
+  // Asks for transparent huge pages where the host allows them (THP "madvise" mode, as
+  // Debian's kernels have it); before the first touch, to matter.
+  Result<void> advise_huge_pages() {
+    if (::madvise(m_base, m_size, MADV_HUGEPAGE) != 0) return fail(Error::from_errno("madvise(MADV_HUGEPAGE)"));
+    return {};
   }
 
   uint8_t* data() const { return m_base; }

@@ -179,11 +179,14 @@ std::string qemu_comparison(const Section& section) {
   const QemuRun& qemu = **section.qemu;
   char text[160];
   if (section.plan.skip)
-    std::snprintf(text, sizeof text, " [QEMU %s in %.0f ms]", qemu_verdict_name(qemu.verdict), qemu.elapsed_ms);
+    std::snprintf(text, sizeof text, " [QEMU %s in %.0f ms", qemu_verdict_name(qemu.verdict), qemu.elapsed_ms);
   else
-    std::snprintf(text, sizeof text, " [slotbox %.0f ms, QEMU %s in %.0f ms: %.1fx]", section.wall_ms,
+    std::snprintf(text, sizeof text, " [slotbox %.0f ms, QEMU %s in %.0f ms: %.1fx", section.wall_ms,
                   qemu_verdict_name(qemu.verdict), qemu.elapsed_ms, qemu.elapsed_ms / std::max(section.wall_ms, 0.001));
-  return text;
+  std::string comparison = text;
+  if (!qemu.summary.empty())
+    comparison += (qemu.verdict == QemuVerdict::kNotStarted ? ": " : "; QEMU's SUMMARY: ") + qemu.summary;
+  return comparison + "]";
 }
 
 std::string section_line(const Section& section) {

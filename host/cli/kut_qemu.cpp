@@ -16,9 +16,10 @@ namespace {
 constexpr const char* kQemu = "qemu-system-x86_64";
 constexpr size_t kKeptOutput = 1 << 20;  // enough for any SUMMARY line near the end
 
-// kvm-unit-tests' x86/run, with the display off.
+// kvm-unit-tests' x86/run, with the display off and -no-reboot: a triple fault ends QEMU
+// (status 0, an abort) instead of rebooting the kernel until the timeout.
 std::vector<std::string> qemu_arguments(const QemuSection& section) {
-  std::vector<std::string> args{kQemu, "-nodefaults", "-enable-kvm", "-device", "pc-testdev",
+  std::vector<std::string> args{kQemu, "-nodefaults", "-no-reboot", "-enable-kvm", "-device", "pc-testdev",
                                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x4", "-display", "none",
                                 "-serial", "stdio", "-device", "pci-testdev", "-machine", "accel=kvm",
                                 "-kernel", section.kernel, "-smp", std::to_string(section.smp)};
@@ -57,11 +58,13 @@ bool drain(int fd, std::chrono::steady_clock::time_point deadline, std::string& 
   }
 }
 
-std::string summary_line(const std::string& output) {
-  size_t at = output.rfind("SUMMARY: ");
+// The rest of the last line that starts with `prefix`, or nothing.
+std::string line_after(const std::string& output, const std::string& prefix) {
+  size_t at = output.rfind(prefix);
   if (at == std::string::npos) return {};
+  at += prefix.size();
   size_t end = output.find_first_of("\r\n", at);
-  return output.substr(at + 9, end == std::string::npos ? std::string::npos : end - at - 9);
+  return output.substr(at, end == std::string::npos ? std::string::npos : end - at);
 }
 
 // kvm-unit-tests' runner: 1 is the kernel's exit code 0, 3 its 1, 77 its 38 (skip).
@@ -83,6 +86,7 @@ const char* qemu_verdict_name(QemuVerdict verdict) {
   case QemuVerdict::kSkip: return "SKIP";
   case QemuVerdict::kAbort: return "ABORT";
   case QemuVerdict::kTimeout: return "TIMEOUT";
+  case QemuVerdict::kNotStarted: return "NOT STARTED";
   }
   return "ABORT";
 }
@@ -105,11 +109,16 @@ Result<QemuRun> run_under_qemu(const QemuSection& section) {
   }
   QemuRun run;
   run.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  run.summary = summary_line(output);
+  run.summary = line_after(output, "SUMMARY: ");
+  std::string qemu_error = line_after(output, std::string(kQemu) + ": ");
   run.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   if (WIFEXITED(status) && run.status == 127 && output.empty())
     return fail(Error::unavailable(kQemu, "not found in PATH (apt-get install qemu-system-x86)"));
   run.verdict = finished ? verdict_of(run.status) : QemuVerdict::kTimeout;
+  if (run.summary.empty() && !qemu_error.empty() && !qemu_error.starts_with("warning:")) {
+    run.verdict = QemuVerdict::kNotStarted;
+    run.summary = qemu_error;
+  }
   return run;
 }
 

@@ -20,16 +20,18 @@ struct QemuSection {
   std::chrono::milliseconds timeout;
 };
 
-enum class QemuVerdict { kPass, kFail, kSkip, kAbort, kTimeout };
+// kNotStarted: QEMU refused the command line (an option this QEMU lacks), whatever its
+// status; kvm-unit-tests' runner reports that as "QEMU Aborted".
+enum class QemuVerdict { kPass, kFail, kSkip, kAbort, kTimeout, kNotStarted };
 
 struct QemuRun {
   QemuVerdict verdict;
   int status = 0;           // QEMU's exit status, (code << 1) | 1 for the kernel's code
   double elapsed_ms = 0;    // fork to exit
-  std::string summary;      // the kernel's SUMMARY: line, if it printed one
+  std::string summary;      // the kernel's SUMMARY: line, or QEMU's own error
 };
 
-const char* qemu_verdict_name(QemuVerdict verdict);  // "PASS", "FAIL", "SKIP", "ABORT", "TIMEOUT"
+const char* qemu_verdict_name(QemuVerdict verdict);  // "PASS", "FAIL", "SKIP", "ABORT", "TIMEOUT", "NOT STARTED"
 
 // Errors when QEMU cannot be started at all (not installed, fork failed).
 Result<QemuRun> run_under_qemu(const QemuSection& section);

@@ -120,6 +120,7 @@ constexpr uint64_t kEflagsReserved = 1u << 1;  // always set
 } // namespace
 
 Result<void> PcMachine::boot_multiboot(const loader::MultibootBoot& boot) {
+  SLOTBOX_TRY_VOID(m_map->use_huge_pages());  // QEMU's RAM: kvm-unit-tests' asyncpf touches 1 GiB twice
   for (const auto& write : boot.writes) {
     uint8_t* host = m_map->guest_ram(write.address, write.bytes.size());
     if (!host)

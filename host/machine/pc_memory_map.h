@@ -37,6 +37,9 @@ public:
   memory::Region& bios_region() { return *m_bios_region; }  // pc.bios
   // Host memory behind [gpa, gpa + size) when it is all one writable RAM range, else null:
   // where the host may read and write guest buffers named by the guest.
+  // Guest RAM in transparent huge pages, as QEMU's RAM blocks are; before anything is
+  // written to it. Images keep 4 KiB pages, whose first-touch faults they count.
+  Result<void> use_huge_pages() { return m_ram.advise_huge_pages(); }
   uint8_t* guest_ram(uint64_t gpa, uint64_t size) const;
 
   // Regions live as long as the map; devices attach their port regions through this.

@@ -1,0 +1,57 @@
+"""The whole kvm-unit-tests suite as `slotbox kut DIR` ran it on a nested backend
+(tests/nested/campaign.sh). It must report no FAIL (a failure the backend is known for is
+an XFAIL with its reason, host/cli/kut_expected.cpp), end with its totals, and every
+section that passed under QEMU on KVM here (DIR/qemu-here.txt) must pass, unless slotbox
+cannot build its machine at all (ALLOWED_SKIPS says which and why).
+
+usage: kut_suite.py RESULT_PREFIX KUT_DIR
+"""
+import re
+import sys
+
+from support import fail
+
+# Sections QEMU passes that need a machine slotbox does not build.
+ALLOWED_SKIPS = {
+    "intel_iommu": "needs QEMU's q35 machine with an emulated Intel IOMMU and the edu device",
+}
+LINE = re.compile(r"^(PASS|FAIL|SKIP|XFAIL|XPASS) (\S+)")
+
+
+def read_sections(output):
+    return {m.group(2): (m.group(1), line) for line in output.splitlines() if (m := LINE.match(line))}
+
+
+def qemu_passes(kut_dir):
+    with open(f"{kut_dir}/qemu-here.txt") as reference:
+        return [m.group(2) for line in reference if (m := LINE.match(line)) and m.group(1) == "PASS"]
+
+
+def main():
+    prefix, kut_dir = sys.argv[1], sys.argv[2]
+    try:
+        with open(prefix + ".txt", errors="replace") as out, open(prefix + ".exit") as code:
+            output, exit_code = out.read(), int(code.read())
+    except (OSError, ValueError) as error:
+        fail(f"no result from the nested run: {error}")
+    print(output, end="")
+    sections = read_sections(output)
+    if not sections or not output.rstrip().splitlines()[-1].startswith("kut:"):
+        fail("no section lines, or no totals line at the end")
+    failed = [name for name, (status, _) in sections.items() if status == "FAIL"]
+    if failed:
+        fail(f"{len(failed)} sections failed unexpectedly: {failed}")
+    for name in qemu_passes(kut_dir):
+        status, line = sections.get(name, (None, "missing"))
+        if status in ("PASS", "XPASS") or (status == "SKIP" and name in ALLOWED_SKIPS):
+            continue
+        fail(f"{name} passes under QEMU here but slotbox gave: {line}")
+    if exit_code != 0:
+        fail(f"slotbox kut exited {exit_code}")
+    passed = sum(status in ("PASS", "XPASS") for status, _ in sections.values())
+    print(f"{passed} sections passed, {len(sections)} in all; every QEMU pass passes "
+          f"(but {', '.join(f'{k}: {v}' for k, v in ALLOWED_SKIPS.items())})")
+
+
+if __name__ == "__main__":
+    main()
