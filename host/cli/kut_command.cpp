@@ -271,6 +271,9 @@ int kut_command(const KutOptions& options) {
     if (selected(section, options)) sections.push_back(plan_section(section, options));
 
   bool text = options.run.format == ReportFormat::kText;
+  if (text)
+    std::printf("kut: %s (%s), %zu of %zu sections from %s/unittests.cfg\n", backend.describe().c_str(),
+                backend.key().c_str(), sections.size(), config->size(), options.directory.c_str());
   RunReport report{backend.describe(), options.run.ram_size, {}, {}};
   SuiteTotals totals;
   int exit_code = kExitPassed;
