@@ -5,9 +5,31 @@
 namespace slotbox::cli {
 namespace {
 
-// Measured with `slotbox kut DIR --compare-qemu`: each also fails under QEMU on the same
-// backend, and the reason is what the kernel's own FAIL lines say.
-constexpr std::array<ExpectedFailure, 0> kExpectedFailures{{}};
+// Measured with `slotbox kut DIR --timeout 30 --compare-qemu` in scripts/nested (AMD-V
+// emulated by QEMU's TCG, kvm_amd inside; README "kvm-unit-tests" has the tables): each
+// fails the same way under QEMU there. "Too slow" means over the 20-30 s a test run gives
+// a section under that emulation; on real hardware these are expected to pass (XPASS).
+constexpr std::string_view kTooSlow = "too slow under the nested harness (TCG): QEMU times out too";
+constexpr std::string_view kMsrTripleFault =
+    "triple fault after its MSR_FS_BASE #GP check, under QEMU too (vendor=GenuineIntel on AMD)";
+
+constexpr std::array kExpectedFailures{
+    ExpectedFailure{"amd-npt", "x2apic", kTooSlow},
+    ExpectedFailure{"amd-npt", "xapic", kTooSlow},
+    ExpectedFailure{"amd-npt", "access", kTooSlow},
+    ExpectedFailure{"amd-npt", "asyncpf", "touches 1 GiB twice: over 20 s under the nested harness (QEMU: 25 s)"},
+    ExpectedFailure{"amd-npt", "emulator", "2 checks fail, under QEMU too"},
+    ExpectedFailure{"amd-npt", "eventinj", "3 checks fail, under QEMU too"},
+    ExpectedFailure{"amd-npt", "msr", kMsrTripleFault},
+    ExpectedFailure{"amd-npt", "msr64", kMsrTripleFault},
+    ExpectedFailure{"amd-npt", "sieve", kTooSlow},
+    ExpectedFailure{"amd-npt", "xsave", "aborts after 5 failed checks, under QEMU too"},
+    ExpectedFailure{"amd-npt", "svm", kTooSlow},
+    ExpectedFailure{"amd-npt", "svm_unsupported_instruction_intercept_test", "2 checks fail, under QEMU too"},
+    ExpectedFailure{"amd-npt", "svm_no_npt", kTooSlow},
+    ExpectedFailure{"amd-npt", "la57", "triple fault (the emulated EPYC has no LA57), under QEMU too"},
+    ExpectedFailure{"amd-npt", "debug", kTooSlow},
+};
 
 } // namespace
 
