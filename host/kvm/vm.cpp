@@ -108,18 +108,6 @@ Result<void> Vm::set_irqchip(const kvm_irqchip& chip) {
   return {};
 }
 
-Result<kvm_pit_state2> Vm::pit() const {
-  kvm_pit_state2 state{};
-  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_GET_PIT2, &state));
-  return state;
-}
-
-Result<void> Vm::set_pit(const kvm_pit_state2& state) {
-  kvm_pit_state2 copy = state;
-  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_SET_PIT2, &copy));
-  return {};
-}
-
 Result<Vcpu> Vm::create_vcpu(uint32_t id) {
   int vcpu_fd = SLOTBOX_TRY(KVM_IOCTL(m_fd.get(), KVM_CREATE_VCPU, static_cast<unsigned long>(id)));
   Fd fd(vcpu_fd);

@@ -32,12 +32,10 @@ public:
   // Sets an interrupt line of the in-kernel irqchip (KVM_IRQ_LINE): GSI 0-15 reach the
   // PICs and the IOAPIC, 16-23 the IOAPIC only.
   Result<void> irq_line(uint32_t gsi, bool level);
-  // The state of one in-kernel PIC (KVM_IRQCHIP_PIC_MASTER/SLAVE) and of the PIT, to set
-  // them up as firmware would have (firmware_handover.h).
+  // The state of one in-kernel PIC (KVM_IRQCHIP_PIC_MASTER/SLAVE), to set it up as
+  // firmware would have (firmware_handover.h).
   Result<kvm_irqchip> irqchip(uint32_t chip_id) const;  // KVM_GET_IRQCHIP
   Result<void> set_irqchip(const kvm_irqchip& chip);    // KVM_SET_IRQCHIP
-  Result<kvm_pit_state2> pit() const;                   // KVM_GET_PIT2
-  Result<void> set_pit(const kvm_pit_state2& state);    // KVM_SET_PIT2
   // Intel VMX without unrestricted guest needs these three pages for real mode; QEMU puts
   // them at the same place. A no-op elsewhere.
   Result<void> set_real_mode_pages();

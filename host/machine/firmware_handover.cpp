@@ -7,22 +7,23 @@
 namespace slotbox::machine {
 namespace {
 
-// SeaBIOS's pic_setup() and timer_setup(): ICW2 vector bases, the masks OCW1 leaves.
+// SeaBIOS's pic_setup(): ICW2 vector bases. Its masks leave only the timer and the
+// cascade open; slotbox opens the cascade and IRQ 11 instead, because it does not start
+// the timer (firmware_handover.h says why) and kvm-unit-tests' realmode test waits in
+// `sti; hlt` for the IRQ 11 it raises through pc-testdev (port 0x200B) at vector 0x73.
 constexpr uint8_t kMasterBase = 0x08, kSlaveBase = 0x70;
-constexpr uint8_t kMasterMask = 0xFA;  // IRQ0 (timer) and IRQ2 (cascade) open
-constexpr uint8_t kSlaveMask = 0xFF;
-// KVM's PIT channel state: mode 3 (square wave), lobyte/hibyte access, count 0 = 65536.
-constexpr uint8_t kPitModeSquareWave = 3, kPitAccessWord = 3;
+constexpr uint8_t kMasterMask = 0xFB;  // IRQ2 (cascade) open
+constexpr uint8_t kSlaveMask = 0xF7;   // IRQ11 open
 
 // The two handlers, in the last 16 bytes of the BIOS data area that the BDA leaves to
 // programs (0x4F0, the "inter-application communication area"), where no kernel loads.
 constexpr uint64_t kHandlerBase = 0x4F0;
-constexpr std::array<uint8_t, 8> kHandlers{
+constexpr std::array<uint8_t, 10> kHandlers{
     0xCF,                          // 0x4F0: iret
-    0x50, 0xB0, 0x20, 0xE6, 0x20,  // 0x4F1: push ax; mov al, 0x20; out 0x20, al (EOI)
-    0x58, 0xCF,                    //        pop ax; iret
+    0x50, 0xB0, 0x20, 0xE6, 0xA0,  // 0x4F1: push ax; mov al, 0x20; out 0xA0, al (EOI, slave)
+    0xE6, 0x20, 0x58, 0xCF,        //        out 0x20, al (EOI, master); pop ax; iret
 };
-constexpr uint16_t kIretOffset = 0x4F0, kTimerOffset = 0x4F1;
+constexpr uint16_t kIretOffset = 0x4F0, kEoiOffset = 0x4F1;
 constexpr uint32_t kLvt0Offset = 0x350, kLvtExtInt = 0x700;
 
 Result<void> write_vector_table(PcMemoryMap& map) {
@@ -30,7 +31,8 @@ Result<void> write_vector_table(PcMemoryMap& map) {
   uint8_t* handlers = map.guest_ram(kHandlerBase, kHandlers.size());
   if (!ivt || !handlers) return fail(Error::bad_input("firmware hand-over", "low memory is not RAM"));
   for (unsigned vector = 0; vector < 256; ++vector) {
-    uint16_t offset = vector == kMasterBase ? kTimerOffset : kIretOffset, segment = 0;
+    bool hardware = (vector >= kMasterBase && vector < kMasterBase + 8) || (vector >= kSlaveBase && vector < kSlaveBase + 8);
+    uint16_t offset = hardware ? kEoiOffset : kIretOffset, segment = 0;
     std::memcpy(ivt + vector * 4, &offset, 2);
     std::memcpy(ivt + vector * 4 + 2, &segment, 2);
   }
@@ -47,16 +49,6 @@ Result<void> initialize_pic(kvm::Vm& vm, uint32_t chip_id, uint8_t base, uint8_t
   return vm.set_irqchip(chip);
 }
 
-Result<void> start_timer(kvm::Vm& vm) {
-  kvm_pit_state2 pit = SLOTBOX_TRY(vm.pit());
-  kvm_pit_channel_state& channel = pit.channels[0];
-  channel.count = 0;
-  channel.mode = kPitModeSquareWave;
-  channel.rw_mode = channel.read_state = channel.write_state = kPitAccessWord;
-  channel.gate = 1;
-  return vm.set_pit(pit);
-}
-
 Result<void> route_pic_to_bsp(kvm::Vcpu& bsp) {
   kvm_lapic_state lapic = SLOTBOX_TRY(bsp.lapic());
   std::memcpy(lapic.regs + kLvt0Offset, &kLvtExtInt, sizeof kLvtExtInt);
@@ -65,11 +57,10 @@ Result<void> route_pic_to_bsp(kvm::Vcpu& bsp) {
 
 } // namespace
 
-Result<void> hand_over_like_seabios(kvm::Vm& vm, kvm::Vcpu& bsp, PcMemoryMap& map, bool has_pit) {
+Result<void> hand_over_like_seabios(kvm::Vm& vm, kvm::Vcpu& bsp, PcMemoryMap& map) {
   SLOTBOX_TRY_VOID(write_vector_table(map));
   SLOTBOX_TRY_VOID(initialize_pic(vm, KVM_IRQCHIP_PIC_MASTER, kMasterBase, kMasterMask));
   SLOTBOX_TRY_VOID(initialize_pic(vm, KVM_IRQCHIP_PIC_SLAVE, kSlaveBase, kSlaveMask));
-  if (has_pit) SLOTBOX_TRY_VOID(start_timer(vm));
   return route_pic_to_bsp(bsp);
 }
 

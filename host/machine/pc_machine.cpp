@@ -33,7 +33,7 @@ PcMachine::PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, kvm::Backend 
                      const MachineOptions& options)
     : m_map(std::move(map)), m_vm(std::move(vm)), m_backend(std::move(backend)), m_devices(m_map->layout(), options.console, options.vcpus,
                 {.testdev = options.testdev, .irq_line = [this](int irq, bool level) { raise_irq(irq, level); }}),
-      m_image_arguments(options.image_arguments), m_has_pit(options.pit) {}
+      m_image_arguments(options.image_arguments) {}
 
 // The tree is complete before the listener attaches, so KVM sees the final map at once:
 // one KVM_SET_USER_MEMORY_REGION per slot and no deletes (QEMU registers low RAM whole
@@ -143,7 +143,7 @@ Result<void> PcMachine::boot_multiboot(const loader::MultibootBoot& boot) {
   regs.rbx = boot.info_address;
   regs.rflags = kEflagsReserved;
   SLOTBOX_TRY_VOID(bsp.set_registers(regs));
-  return hand_over_like_seabios(m_vm, bsp, *m_map, m_has_pit);
+  return hand_over_like_seabios(m_vm, bsp, *m_map);
 }
 
 void PcMachine::raise_irq(int irq, bool level) {

@@ -93,7 +93,6 @@ private:
   std::unique_ptr<MapChanges> m_changes;
   std::unique_ptr<HostAssist> m_host_assist;
   std::vector<std::string> m_image_arguments;
-  bool m_has_pit;
 };
 
 } // namespace slotbox::machine
