@@ -7,13 +7,10 @@
 namespace slotbox::machine {
 namespace {
 
-// SeaBIOS's pic_setup(): ICW2 vector bases. Its masks leave only the timer and the
-// cascade open; slotbox opens the cascade and IRQ 11 instead, because it does not start
-// the timer (firmware_handover.h says why) and kvm-unit-tests' realmode test waits in
-// `sti; hlt` for the IRQ 11 it raises through pc-testdev (port 0x200B) at vector 0x73.
+// SeaBIOS's pic_setup() and timer_setup(): ICW2 vector bases, and the masks OCW1 leaves.
 constexpr uint8_t kMasterBase = 0x08, kSlaveBase = 0x70;
-constexpr uint8_t kMasterMask = 0xFB;  // IRQ2 (cascade) open
-constexpr uint8_t kSlaveMask = 0xF7;   // IRQ11 open
+constexpr uint8_t kMasterMask = 0xFA;  // IRQ0 (timer) and IRQ2 (cascade) open
+constexpr uint8_t kSlaveMask = 0xFF;
 
 // The two handlers, in the last 16 bytes of the BIOS data area that the BDA leaves to
 // programs (0x4F0, the "inter-application communication area"), where no kernel loads.
