@@ -1,6 +1,8 @@
 ; QEMU's pc-testdev (-device pc-testdev): the 32-bit scratch register at 0xE0, which takes
 ; accesses of any width at any byte offset and keeps the other bytes; the same register
-; again at 0xE8, there one byte at a time; and the interrupt lines at 0x2000 + n, whose
+; again at 0xE8, there one byte at a time; the flush port at 0xE4, whose 32-bit write of a
+; page's address makes the host drop its mapping of the page (the contents must stay);
+; and the interrupt lines at 0x2000 + n, whose
 ; byte writes raise (non-zero) or lower (zero) ISA IRQ n. A line's level is seen in the
 ; 8259's interrupt request register (OCW3 "read IRR"), with every input masked so that
 ; nothing is delivered: the IRR latches requests whatever the mask says.
@@ -9,6 +11,8 @@
 
 SCRATCH      equ 0xE0
 SCRATCH_BYTE equ 0xE8
+FLUSH_PAGE   equ 0xE4
+PAGE_PATTERN equ 0xC0FFEE11
 IRQ_LINES    equ 0x2000
 PIC_MASTER_COMMAND equ 0x20
 PIC_MASTER_DATA    equ 0x21
@@ -23,7 +27,23 @@ SLAVE_LINE  equ 10
 
 main:
     call check_scratch
+    call check_flush_page
     call check_irq_lines
+    ret
+
+; The stack's lowest page (64 KiB below the top, which the shallow stack never reaches).
+check_flush_page:
+    mov edi, stack_bottom
+    mov ecx, 1024
+    mov eax, PAGE_PATTERN
+    rep stosd
+    mov eax, stack_bottom
+    out FLUSH_PAGE, eax
+    mov edi, stack_bottom
+    mov ecx, 1024
+    mov eax, PAGE_PATTERN
+    repe scasd                      ; ZF stays set when every dword matched
+    REPORT e, "pc-testdev: a page flushed through 0xe4 keeps its contents"
     ret
 
 check_scratch:

@@ -17,6 +17,7 @@ import argparse
 import itertools
 import json
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
@@ -90,7 +91,7 @@ def judge(who, output, checks, verdict, arguments):
 def run_qemu(arguments):
     try:
         result = run(qemu_command(arguments), timeout=QEMU_TIMEOUT_SECONDS)
-    except Exception as error:  # TimeoutExpired or QEMU missing: no reference to keep
+    except (subprocess.TimeoutExpired, OSError) as error:  # no reference to keep
         fail(f"QEMU: {error}")
     print(result.stdout, end="")
     if result.stderr.strip():
@@ -133,7 +134,10 @@ def run_slotbox(arguments):
     report_path = arguments.out + ".slotbox.json"
     command = [arguments.slotbox, "run", "--kernel", arguments.kernel, *slotbox_options(arguments),
                "--format", "json", "--output", report_path]
-    result = run(command, timeout=SLOTBOX_TIMEOUT_SECONDS)
+    try:
+        result = run(command, timeout=SLOTBOX_TIMEOUT_SECONDS)
+    except (subprocess.TimeoutExpired, OSError) as error:
+        fail(f"slotbox: {error}")
     print(result.stdout, end="")
     if result.stderr.strip():
         print(result.stderr.strip())
