@@ -26,6 +26,9 @@ struct PhdrOffsets {
 
 // Where the PC has RAM below 4 GiB (DESIGN.md §3): conventional memory, then from 1 MiB.
 constexpr uint64_t kConventionalEnd = 0xA0000;
+// SeaBIOS keeps its extended BIOS data area in the last KiB of conventional memory and
+// marks it reserved; QEMU's multiboot loader then reports 639 KiB of lower memory.
+constexpr uint64_t kEbdaStart = 0x9FC00;
 constexpr uint64_t kExtendedStart = 0x100000;
 constexpr uint64_t kFourGiB = 1ull << 32;
 constexpr uint64_t kPage = 4096;
@@ -161,9 +164,11 @@ Result<MultibootBoot> plan_multiboot(const MultibootKernel& kernel, const Multib
   // and list; then each module on its own page.
   std::string cmdline = kernel.name();
   if (!options.append.empty()) cmdline += " " + options.append;
-  struct MapEntry { uint64_t base, length; };
-  std::vector<MapEntry> map{{0, kConventionalEnd}, {kExtendedStart, memory.low_ram - kExtendedStart}};
-  if (memory.high_ram) map.push_back({kFourGiB, memory.high_ram});
+  struct MapEntry { uint64_t base, length; uint32_t type; };
+  std::vector<MapEntry> map{{0, kEbdaStart, kMemoryAvailable},
+                            {kEbdaStart, kConventionalEnd - kEbdaStart, kMemoryReserved},
+                            {kExtendedStart, memory.low_ram - kExtendedStart, kMemoryAvailable}};
+  if (memory.high_ram) map.push_back({kFourGiB, memory.high_ram, kMemoryAvailable});
   constexpr uint32_t kMapEntrySize = 24, kModuleEntrySize = 16;
 
   uint64_t info = align_up(std::max(kernel.end(), kExtendedStart), kPage);
@@ -181,7 +186,7 @@ Result<MultibootBoot> plan_multiboot(const MultibootKernel& kernel, const Multib
 
   std::vector<uint8_t> block(size, 0);
   write32(block, MultibootInfoOffsets::kFlags, kInfoMemory | kInfoBootDevice | kInfoCmdline | kInfoModules | kInfoMemoryMap);
-  write32(block, MultibootInfoOffsets::kMemLower, kConventionalEnd / 1024);
+  write32(block, MultibootInfoOffsets::kMemLower, kEbdaStart / 1024);
   write32(block, MultibootInfoOffsets::kMemUpper, static_cast<uint32_t>((memory.low_ram - kExtendedStart) / 1024));
   write32(block, MultibootInfoOffsets::kBootDevice, 0x8000FFFF);  // as QEMU: first BIOS disk, no partition
   write32(block, MultibootInfoOffsets::kCmdline, static_cast<uint32_t>(info + cmdline_at));
@@ -194,7 +199,7 @@ Result<MultibootBoot> plan_multiboot(const MultibootKernel& kernel, const Multib
     write32(block, at, kMapEntrySize - 4);  // size: of the entry after this field
     write64(block, at + 4, map[i].base);
     write64(block, at + 12, map[i].length);
-    write32(block, at + 20, kMemoryAvailable);
+    write32(block, at + 20, map[i].type);
   }
   std::copy(cmdline.begin(), cmdline.end(), block.begin() + cmdline_at);
   uint64_t next = align_up(info + size, kPage);

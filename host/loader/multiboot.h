@@ -35,7 +35,7 @@ struct MultibootInfoOffsets {
   static constexpr uint32_t kSize = 88;
 };
 
-inline constexpr uint32_t kMemoryAvailable = 1;  // memory-map entry type
+inline constexpr uint32_t kMemoryAvailable = 1, kMemoryReserved = 2;  // memory-map entry types
 
 struct LoadSegment {
   uint32_t index;      // program header number, for messages

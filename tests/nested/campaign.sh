@@ -57,6 +57,19 @@ if [ -n "${KUT_DIR:-}" ] && [ -d "$KUT_DIR" ]; then
   run_image kut-smptest3 "$KUT_DIR/smptest.flat" --smp 3
   run_image kut-ioapic "$KUT_DIR/ioapic.flat"
 fi
+# Our multiboot test kernels (tests/kernels), each case of their cases.txt, when
+# KERNELS_DIR names the build folder that holds them with the list and the initrd.
+run_kernels() {
+  grep -v '^#' "$KERNELS_DIR/cases.txt" | while read -r name kernel ram smp initrd checks failures append; do
+    set -- --ram "$ram" --smp "$smp"
+    [ "$initrd" = - ] || set -- "$@" --initrd "$KERNELS_DIR/$initrd"
+    [ "$append" = - ] || set -- "$@" --append "$append"
+    run_image "kernel-$(echo "$name" | tr / -)" "$KERNELS_DIR/$kernel.elf" "$@"
+  done
+}
+if [ -n "${KERNELS_DIR:-}" ] && [ -r "$KERNELS_DIR/cases.txt" ]; then
+  run_kernels
+fi
 # Every image serially and with --jobs: the same report, and how long each took.
 for jobs in 1 4; do
   started=$(date +%s%N)

@@ -131,22 +131,28 @@ TEST_CASE("the info block: flags, memory sizes, command line, memory map, module
   CHECK((flags & kInfoCmdline));
   CHECK((flags & kInfoModules));
   CHECK((flags & kInfoMemoryMap));
-  CHECK(get32(block, O::kMemLower) == 640);
+  CHECK(get32(block, O::kMemLower) == 639);  // as QEMU: SeaBIOS's EBDA takes the last KiB
   CHECK(get32(block, O::kMemUpper) == (0xC0000000u - 0x100000u) / 1024);
   auto at = [&](uint32_t address) { return address - boot->info_address; };
   CHECK(std::string(reinterpret_cast<const char*>(&block[at(get32(block, O::kCmdline))])) == "x.flat -f foo");
 
-  SUBCASE("memory map: conventional, extended, above 4 GiB") {
-    REQUIRE(get32(block, O::kMmapLength) == 3 * 24);
+  SUBCASE("memory map: conventional, the EBDA reserved, extended, above 4 GiB") {
+    REQUIRE(get32(block, O::kMmapLength) == 4 * 24);
     uint32_t map = at(get32(block, O::kMmapAddr));
-    const uint64_t expected[3][2] = {{0, 0xA0000}, {0x100000, 0xC0000000 - 0x100000}, {1ull << 32, 0x40000000}};
-    for (int i = 0; i < 3; ++i) {
+    const uint64_t expected[4][3] = {{0, 0x9FC00, kMemoryAvailable},
+                                     {0x9FC00, 0x400, kMemoryReserved},
+                                     {0x100000, 0xC0000000 - 0x100000, kMemoryAvailable},
+                                     {1ull << 32, 0x40000000, kMemoryAvailable}};
+    for (int i = 0; i < 4; ++i) {
       CAPTURE(i);
       CHECK(get32(block, map + 24 * i) == 20);
       CHECK(get64(block, map + 24 * i + 4) == expected[i][0]);
       CHECK(get64(block, map + 24 * i + 12) == expected[i][1]);
-      CHECK(get32(block, map + 24 * i + 20) == kMemoryAvailable);
+      CHECK(get32(block, map + 24 * i + 20) == expected[i][2]);
     }
+    // mem_lower and mem_upper are the available ranges at 0 and at 1 MiB, in KiB.
+    CHECK(get32(block, O::kMemLower) * 1024ull == expected[0][1]);
+    CHECK(get32(block, O::kMemUpper) * 1024ull == expected[2][1]);
   }
   SUBCASE("module 0: the initrd on its own page, with its name") {
     REQUIRE(get32(block, O::kModsCount) == 1);
@@ -160,10 +166,10 @@ TEST_CASE("the info block: flags, memory sizes, command line, memory map, module
     REQUIRE(data);
     CHECK(data->bytes == std::vector<uint8_t>{'A', '=', '1', '\n'});
   }
-  SUBCASE("no high RAM: two map entries") {
+  SUBCASE("no high RAM: three map entries") {
     auto small = plan_multiboot(*kernel, {0x20000000, 0}, {});
     REQUIRE(small);
-    CHECK(get32(write_at(*small, small->info_address)->bytes, O::kMmapLength) == 2 * 24);
+    CHECK(get32(write_at(*small, small->info_address)->bytes, O::kMmapLength) == 3 * 24);
   }
 }
 
