@@ -5,30 +5,45 @@
 
 #include "host/cli/check_result.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 namespace slotbox::cli {
 
+// What a guest can make the host keep is bounded (README "Limits"): past kMaxEchoBytes of
+// console the rest is not echoed (one "# console truncated after N bytes" line says so),
+// past kMaxListedBytes of check results later checks are counted, not listed; either way
+// the run goes on and every check still counts towards the verdict.
 class Console {
 public:
   // Lines longer than this are split; a guest that never sends '\n' stays bounded.
   static constexpr size_t kMaxLine = 4096;
+  static constexpr uint64_t kMaxEchoBytes = 4ull << 20;
+  static constexpr uint64_t kMaxListedBytes = 8ull << 20;
 
   // echo: where lines go as they complete, or nullptr.
   explicit Console(std::FILE* echo) : m_echo(echo) {}
   void put(char byte);
   void flush();  // ends a last unterminated line
   const std::vector<CheckResult>& checks() const { return m_checks; }
+  // Checks past the listing cap: counted, not kept.
+  const CheckCounts& unlisted() const { return m_unlisted; }
   // A kvm-unit-tests kernel's last "SUMMARY: ..." line (its totals), without the prefix.
   const std::string& summary() const { return m_summary; }
 
 private:
   void end_line();
+  void keep(CheckResult check);
+
   std::FILE* m_echo;
   std::string m_line;
+  uint64_t m_bytes = 0;  // console bytes the guest sent
+  bool m_truncated = false;
   std::vector<CheckResult> m_checks;
+  uint64_t m_listed_bytes = 0;
+  CheckCounts m_unlisted;
   std::string m_summary;
 };
 

@@ -1,6 +1,8 @@
 #include "host/cli/kut_command.h"
 
 #include "host/cli/exit_code.h"
+#include "host/cli/interrupts.h"
+#include "host/loader/input_file.h"
 #include "host/loader/kut_config.h"
 
 #include <algorithm>
@@ -23,11 +25,12 @@ std::optional<std::string> read_host_file(const std::string& path) {
   return contents.str();
 }
 
+constexpr uint64_t kMaxConfigSize = 1ull << 20;  // kvm-unit-tests' own is about 15 KiB
+
 Result<std::vector<loader::KutSection>> read_config(const std::string& directory) {
   std::string path = directory + "/unittests.cfg";
-  auto contents = read_host_file(path);
-  if (!contents) return fail(Error::from_errno(path).as(ErrorKind::kBadInput));
-  return loader::parse_kut_config(*contents, path);
+  auto bytes = SLOTBOX_TRY(loader::read_input_file(path, path, kMaxConfigSize));
+  return loader::parse_kut_config(std::string(bytes.begin(), bytes.end()), path);
 }
 
 // Why a section is not run at all here, before its plan: not asked for.
@@ -56,6 +59,7 @@ std::optional<std::string> unsupported(const loader::KutSection& section, const 
 // "PASS smptest (1 tests)", "FAIL msr (1840 tests, 7 unexpected failures)".
 std::string section_line(const std::string& name, int exit_code, const ImageReport& report) {
   CheckCounts counts = count(report.checks);
+  counts += report.unlisted;
   std::string tally;
   if (counts.total()) {
     tally = " (" + std::to_string(counts.total()) + " tests";
@@ -78,6 +82,11 @@ Result<int> run_section(const kvm::System& kvm, const KutOptions& options, const
   run.timeout = std::min<std::chrono::milliseconds>(run.timeout, section.timeout);
   ImageReport report;
   int exit_code = SLOTBOX_TRY(run_image(kvm, images.front(), run, nullptr, report));
+  if (interrupt_signal()) {
+    std::printf("INTERRUPTED %s (%s)\n", section.name.c_str(), report.end_detail.c_str());
+    std::fflush(stdout);
+    return exit_code;
+  }
   std::printf("%s\n", section_line(section.name, exit_code, report).c_str());
   std::fflush(stdout);
   return exit_code;
@@ -86,12 +95,18 @@ Result<int> run_section(const kvm::System& kvm, const KutOptions& options, const
 } // namespace
 
 int kut_command(const KutOptions& options) {
+  watch_interrupts();
   auto sections = read_config(options.directory);
   if (!sections) return report_error(sections.error());
   auto kvm = kvm::System::open();
   if (!kvm) return report_error(kvm.error());
   int exit_code = kExitPassed;
   for (const loader::KutSection& section : *sections) {
+    if (int signal = interrupt_signal()) {
+      std::fflush(stdout);
+      std::fprintf(stderr, "slotbox: interrupted by %s\n", signal_name(signal).c_str());
+      return exit_code_for_signal(signal);
+    }
     if (!selected(section, options)) continue;
     loader::KutPlan plan = loader::plan_kut_section(section, read_host_file);
     if (!plan.skip) plan.skip = unsupported(section, plan, options);
@@ -108,6 +123,11 @@ int kut_command(const KutOptions& options) {
       continue;
     }
     exit_code = std::max(exit_code, *result);
+  }
+  if (int signal = interrupt_signal()) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "slotbox: interrupted by %s\n", signal_name(signal).c_str());
+    return exit_code_for_signal(signal);
   }
   return exit_code;
 }

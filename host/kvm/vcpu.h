@@ -28,6 +28,7 @@ public:
   Result<kvm_sregs> special_registers() const;                   // KVM_GET_SREGS
   Result<void> set_special_registers(const kvm_sregs& sregs);    // KVM_SET_SREGS
   Result<kvm_translation> translate(uint64_t gva) const;  // KVM_TRANSLATE, through the guest's page tables
+  Result<uint32_t> mp_state() const;                      // KVM_GET_MP_STATE: KVM_MP_STATE_HALTED, ...
 
   int fd() const { return m_fd.get(); }
 

@@ -42,7 +42,7 @@ def main():
             "ram-zero": ([slotbox, "--ram", "0"], "--ram 0", "between 512 MiB and 64 GiB"),
             "ram-unit": ([slotbox, "--ram", "12Q"], "--ram 12Q", "unknown unit"),
             "ram-host": ([slotbox, "--ram", f"{host_memory() // 2**30 + 2}G"], "--ram", "host's memory"),
-            "timeout": ([slotbox, "--timeout", "-1"], "--timeout", "between"),
+            "timeout": ([slotbox, "--timeout", "-1"], "--timeout", "more than 0"),
             "option": ([slotbox, "--no-such-option"], "--no-such-option"),
         }
         expect_rejected(*cases[case])
