@@ -11,10 +11,10 @@ bool printable(char byte) {
 } // namespace
 
 void Console::put(char byte) {
-  if (++m_bytes > kMaxEchoBytes && !m_truncated) {
+  if (++m_bytes > m_echo_limit && !m_truncated) {
     // The line so far is still echoed whole; nothing after it is.
     if (!m_line.empty()) end_line();
-    if (m_echo) std::fprintf(m_echo, "# console truncated after %llu bytes\n", static_cast<unsigned long long>(kMaxEchoBytes));
+    if (m_echo) std::fprintf(m_echo, "# console truncated after %llu bytes\n", static_cast<unsigned long long>(m_echo_limit));
     m_truncated = true;
   }
   if (byte == '\n') return end_line();
@@ -38,7 +38,7 @@ void Console::end_line() {
 
 void Console::keep(CheckResult check) {
   m_listed_bytes += sizeof check + check.name.size() + check.detail.size();
-  if (m_listed_bytes > kMaxListedBytes) return m_unlisted.add(check.outcome);
+  if (m_listed_bytes > m_listed_limit) return m_unlisted.add(check.outcome);
   m_checks.push_back(std::move(check));
 }
 

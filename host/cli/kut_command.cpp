@@ -92,6 +92,13 @@ Result<int> run_section(const kvm::System& kvm, const KutOptions& options, const
   return exit_code;
 }
 
+// SIGINT/SIGTERM: the sections so far have their lines; no more start.
+int interrupted(int signal) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "slotbox: interrupted by %s\n", signal_name(signal).c_str());
+  return exit_code_for_signal(signal);
+}
+
 } // namespace
 
 int kut_command(const KutOptions& options) {
@@ -102,11 +109,7 @@ int kut_command(const KutOptions& options) {
   if (!kvm) return report_error(kvm.error());
   int exit_code = kExitPassed;
   for (const loader::KutSection& section : *sections) {
-    if (int signal = interrupt_signal()) {
-      std::fflush(stdout);
-      std::fprintf(stderr, "slotbox: interrupted by %s\n", signal_name(signal).c_str());
-      return exit_code_for_signal(signal);
-    }
+    if (int signal = interrupt_signal()) return interrupted(signal);
     if (!selected(section, options)) continue;
     loader::KutPlan plan = loader::plan_kut_section(section, read_host_file);
     if (!plan.skip) plan.skip = unsupported(section, plan, options);
@@ -124,11 +127,7 @@ int kut_command(const KutOptions& options) {
     }
     exit_code = std::max(exit_code, *result);
   }
-  if (int signal = interrupt_signal()) {
-    std::fflush(stdout);
-    std::fprintf(stderr, "slotbox: interrupted by %s\n", signal_name(signal).c_str());
-    return exit_code_for_signal(signal);
-  }
+  if (int signal = interrupt_signal()) return interrupted(signal);
   return exit_code;
 }
 

@@ -26,6 +26,7 @@ constexpr uint64_t kMaxRam = 64 * machine::kGiB;
 constexpr uint64_t kRamGranule = 2 * machine::kMiB;  // keeps every RAM slot page- and hugepage-aligned
 constexpr unsigned kMaxVcpus = 64;   // the guest runtime's per-CPU tables
 constexpr unsigned kMaxJobs = 256;
+constexpr uint64_t kMinConsoleLimit = 1024, kMaxConsoleLimit = 1ull << 30;
 
 struct CommonOptions {
   std::string ram = "4G";
@@ -33,6 +34,7 @@ struct CommonOptions {
   std::string map_path;
   std::string format = "text";
   std::string output_path;
+  std::string console_limit = "4M";
   bool stats = false;
   bool trace = false;
   unsigned smp = 1;
@@ -68,6 +70,8 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
   app.add_option("--map", common.map_path, "JSON file of extra regions (RAM, ROM, aliases, MMIO windows)");
   app.add_option("--format", common.format, "report format: text, tap, json or junit")->capture_default_str();
   app.add_option("--output", common.output_path, "write the report (tap, json, junit) to FILE; text stays on stdout");
+  app.add_option("--console-limit", common.console_limit, "console bytes echoed per image (1K ... 1G)")
+      ->capture_default_str();
   app.add_flag("--stats", common.stats, "per image: exit histogram and KVM statistics deltas");
   app.add_flag("--trace", common.trace, "every exit, on stderr");
   app.add_option("--smp", common.smp, "vCPUs per VM, 1 ... 64")->check(CLI::Range(1u, kMaxVcpus))->capture_default_str();
@@ -81,10 +85,14 @@ Result<RunOptions> run_options(const CommonOptions& common, const std::vector<st
   auto timeout = SLOTBOX_TRY(parse_timeout(common.timeout));
   ReportFormat format = SLOTBOX_TRY(parse_report_format(common.format));
   auto map = SLOTBOX_TRY(checked_map(common.map_path));
+  uint64_t console_limit = SLOTBOX_TRY(parse_size("--console-limit", common.console_limit));
+  if (console_limit < kMinConsoleLimit || console_limit > kMaxConsoleLimit)
+    return fail(Error::bad_input("--console-limit " + common.console_limit, "must be between 1 KiB and 1 GiB"));
   if (!common.output_path.empty() && format == ReportFormat::kText)
     return fail(Error::bad_input("--output " + common.output_path, "needs --format tap, json or junit"));
   return RunOptions{ram, timeout, images, std::move(map), std::move(image_arguments), format,
-                    common.output_path, common.stats, common.trace, common.smp, common.jobs, std::move(kernel)};
+                    common.output_path, common.stats, common.trace, common.smp, common.jobs, std::move(kernel),
+                    console_limit};
 }
 
 int run(const CommonOptions& common, const std::vector<std::string>& images,

@@ -207,7 +207,7 @@ Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOp
                       std::FILE* out, ImageReport& report) {
   text(out, "== %s\n", image.name());
   if (out) std::fflush(out);
-  Console console(out);
+  Console console(out, options.console_limit);
   machine::MachineOptions machine_options{options.ram_size, [&](char byte) { console.put(byte); },
                                           options.extra_regions ? &*options.extra_regions : nullptr,
                                           options.image_arguments, options.smp,

@@ -29,6 +29,7 @@ struct RunOptions {
   uint32_t smp = 1;                              // --smp: vCPUs per VM
   uint32_t jobs = 1;                             // --jobs: images in parallel
   KernelOptions kernel;                          // --kernel, --initrd, --append
+  uint64_t console_limit = 4ull << 20;           // --console-limit: console bytes echoed per image
 };
 
 int run_command(const RunOptions& options);

@@ -216,7 +216,7 @@ TEST_CASE("a console flood is echoed up to its cap, then counted, and the checks
     std::string ok_line = "ok 1 - a check whose name is long enough to fill the listing cap soon enough\n";
     uint64_t lines = 0;
     // Past both caps: the echo's bytes, and the listing's.
-    while (lines < cli::Console::kMaxEchoBytes / ok_line.size() + 1000 || console.unlisted().total() < 1000) {
+    while (lines < cli::Console::kDefaultEchoLimit / ok_line.size() + 1000 || console.unlisted().total() < 1000) {
       for (char byte : ok_line) console.put(byte);
       ++lines;
     }
@@ -225,7 +225,7 @@ TEST_CASE("a console flood is echoed up to its cap, then counted, and the checks
     std::fclose(echo);
     std::string text(buffer, size);
     std::free(buffer);
-    CHECK(text.size() <= cli::Console::kMaxEchoBytes + 100);
+    CHECK(text.size() <= cli::Console::kDefaultEchoLimit + 100);
     CHECK(text.ends_with("# console truncated after 4194304 bytes\n"));
     cli::CheckCounts all = cli::count(console.checks());
     all += console.unlisted();
