@@ -162,7 +162,8 @@ int slotbox_main(int argc, char** argv) {
   app.footer("Commands: run (the default), list, mtree [--flat|--slots] [--bios FILE].\n"
              "Arguments after -- go to the images (slotbox run touch -- --window 256M).\n"
              "Exit codes: 0 all passed, 1 a check failed, 2 bad usage or input,\n"
-             "            3 guest crashed, triple-faulted or timed out, 77 KVM unavailable");
+             "            3 guest crashed, triple-faulted or timed out, 77 KVM unavailable,\n"
+             "            130/143 stopped by SIGINT/SIGTERM");
   CommonOptions common;
   std::vector<std::string> images;
   add_common_options(app, common);
