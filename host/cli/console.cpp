@@ -11,6 +11,12 @@ bool printable(char byte) {
 } // namespace
 
 void Console::put(char byte) {
+  if (++m_bytes > m_echo_limit && !m_truncated) {
+    // The line so far is still echoed whole; nothing after it is.
+    if (!m_line.empty()) end_line();
+    if (m_echo) std::fprintf(m_echo, "# console truncated after %llu bytes\n", static_cast<unsigned long long>(m_echo_limit));
+    m_truncated = true;
+  }
   if (byte == '\n') return end_line();
   if (byte == '\r') return;
   m_line += printable(byte) ? byte : '?';
@@ -23,11 +29,17 @@ void Console::flush() {
 }
 
 void Console::end_line() {
-  if (auto check = parse_check_line(m_line)) m_checks.push_back(std::move(*check));
+  if (auto check = parse_check_line(m_line)) keep(std::move(*check));
   constexpr std::string_view kSummary = "SUMMARY: ";
   if (m_line.starts_with(kSummary)) m_summary = m_line.substr(kSummary.size());
-  if (m_echo) std::fprintf(m_echo, "%s\n", m_line.c_str());
+  if (m_echo && !m_truncated) std::fprintf(m_echo, "%s\n", m_line.c_str());
   m_line.clear();
+}
+
+void Console::keep(CheckResult check) {
+  m_listed_bytes += sizeof check + check.name.size() + check.detail.size();
+  if (m_listed_bytes > m_listed_limit) return m_unlisted.add(check.outcome);
+  m_checks.push_back(std::move(check));
 }
 
 } // namespace slotbox::cli

@@ -5,30 +5,47 @@
 
 #include "host/cli/check_result.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 namespace slotbox::cli {
 
+// What a guest can make the host keep is bounded (README "Bad input and limits"): past
+// echo_limit bytes of console the rest is not echoed (one "# console truncated after N
+// bytes" line says so), past twice that in check results later checks are counted, not
+// listed; either way the run goes on and every check still counts towards the verdict.
 class Console {
 public:
   // Lines longer than this are split; a guest that never sends '\n' stays bounded.
   static constexpr size_t kMaxLine = 4096;
+  static constexpr uint64_t kDefaultEchoLimit = 4ull << 20;  // --console-limit
 
   // echo: where lines go as they complete, or nullptr.
-  explicit Console(std::FILE* echo) : m_echo(echo) {}
+  explicit Console(std::FILE* echo, uint64_t echo_limit = kDefaultEchoLimit)
+      : m_echo(echo), m_echo_limit(echo_limit), m_listed_limit(2 * echo_limit) {}
   void put(char byte);
   void flush();  // ends a last unterminated line
   const std::vector<CheckResult>& checks() const { return m_checks; }
+  // Checks past the listing cap: counted, not kept.
+  const CheckCounts& unlisted() const { return m_unlisted; }
   // A kvm-unit-tests kernel's last "SUMMARY: ..." line (its totals), without the prefix.
   const std::string& summary() const { return m_summary; }
 
 private:
   void end_line();
+  void keep(CheckResult check);
+
   std::FILE* m_echo;
+  uint64_t m_echo_limit;
+  uint64_t m_listed_limit;
   std::string m_line;
+  uint64_t m_bytes = 0;  // console bytes the guest sent
+  bool m_truncated = false;
   std::vector<CheckResult> m_checks;
+  uint64_t m_listed_bytes = 0;
+  CheckCounts m_unlisted;
   std::string m_summary;
 };
 

@@ -15,6 +15,9 @@ enum ExitCode : int {
   kExitKvmUnavailable = 77,    // ctest SKIP_RETURN_CODE
 };
 
+// SIGINT and SIGTERM end a run with 130 and 143, as a shell reports a command they killed.
+inline int exit_code_for_signal(int signal) { return 128 + signal; }
+
 inline int exit_code_for(const Error& error) {
   switch (error.kind) {
   case ErrorKind::kBadInput: return kExitBadInput;

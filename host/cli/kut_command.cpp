@@ -1,10 +1,12 @@
 #include "host/cli/kut_command.h"
 
 #include "host/cli/exit_code.h"
+#include "host/cli/interrupts.h"
 #include "host/cli/kut_expected.h"
 #include "host/cli/kut_qemu.h"
 #include "host/cli/ordered_jobs.h"
 #include "host/kvm/backend.h"
+#include "host/loader/input_file.h"
 #include "host/loader/kut_config.h"
 
 #include <algorithm>
@@ -28,11 +30,12 @@ std::optional<std::string> read_host_file(const std::string& path) {
   return contents.str();
 }
 
+constexpr uint64_t kMaxConfigSize = 1ull << 20;  // kvm-unit-tests' own is about 15 KiB
+
 Result<std::vector<loader::KutSection>> read_config(const std::string& directory) {
   std::string path = directory + "/unittests.cfg";
-  auto contents = read_host_file(path);
-  if (!contents) return fail(Error::from_errno(path).as(ErrorKind::kBadInput));
-  return loader::parse_kut_config(*contents, path);
+  auto bytes = SLOTBOX_TRY(loader::read_input_file(path, path, kMaxConfigSize));
+  return loader::parse_kut_config(std::string(bytes.begin(), bytes.end()), path);
 }
 
 // Why a section is not run at all here, before its plan: not asked for.
@@ -167,6 +170,7 @@ void judge_section(Section& section, const std::string& backend) {
 // "(1840 tests, 7 unexpected failures)" as kvm-unit-tests' runner counts them.
 std::string tally(const ImageReport& report) {
   CheckCounts counts = count(report.checks);
+  counts += report.unlisted;
   if (!counts.total()) return {};
   std::string text = " (" + std::to_string(counts.total()) + " tests";
   if (counts.failed) text += ", " + std::to_string(counts.failed) + " unexpected failures";
@@ -257,9 +261,17 @@ std::string formatted_report(ReportFormat format, RunReport& report) {
   return {};
 }
 
+// SIGINT/SIGTERM: the sections so far have their lines; no more start.
+int interrupted(int signal) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "slotbox: interrupted by %s\n", signal_name(signal).c_str());
+  return exit_code_for_signal(signal);
+}
+
 } // namespace
 
 int kut_command(const KutOptions& options) {
+  watch_interrupts();
   if (!options.run.output_path.empty())
     return report_error(Error::bad_input("--output", "kut writes its report to stdout; redirect it"));
   auto config = read_config(options.directory);
@@ -286,6 +298,7 @@ int kut_command(const KutOptions& options) {
       .task =
           [&](size_t i) {
             Section& section = sections[i];
+            if (interrupt_signal()) return;
             if (!section.plan.skip) run_in_slotbox(*kvm, section, options);
             if (options.compare_qemu && !section.upstream_skips) run_in_qemu(section, options);
             judge_section(section, backend.key());
@@ -293,6 +306,7 @@ int kut_command(const KutOptions& options) {
       .done =
           [&](size_t i) {
             const Section& section = sections[i];
+            if (interrupt_signal()) return;  // the line would say PASS or FAIL of a run cut short
             if (text) std::printf("%s\n", section_line(section).c_str());
             std::fflush(stdout);
             totals.add(section);
@@ -301,6 +315,7 @@ int kut_command(const KutOptions& options) {
             if (section.status == SectionStatus::kFail) exit_code = std::max(exit_code, section.exit_code);
           },
   });
+  if (int signal = interrupt_signal()) return interrupted(signal);
   if (text)
     std::printf("%s\n", totals.describe().c_str());
   else

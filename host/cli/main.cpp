@@ -6,7 +6,9 @@
 #include "host/loader/embedded_images.h"
 #include "host/loader/rom_image.h"
 #include "host/cli/run_command.h"
+#include "host/cli/option_values.h"
 #include "host/cli/size_option.h"
+#include "host/cli/stdout_stream.h"
 #include "host/machine/pc_layout.h"
 
 #include <CLI/CLI.hpp>
@@ -24,13 +26,15 @@ constexpr uint64_t kMaxRam = 64 * machine::kGiB;
 constexpr uint64_t kRamGranule = 2 * machine::kMiB;  // keeps every RAM slot page- and hugepage-aligned
 constexpr unsigned kMaxVcpus = 64;   // the guest runtime's per-CPU tables
 constexpr unsigned kMaxJobs = 256;
+constexpr uint64_t kMinConsoleLimit = 1024, kMaxConsoleLimit = 1ull << 30;
 
 struct CommonOptions {
   std::string ram = "4G";
-  double timeout_seconds = 10;
+  std::string timeout = "10";
   std::string map_path;
-  ReportFormat format = ReportFormat::kText;
+  std::string format = "text";
   std::string output_path;
+  std::string console_limit = "4M";
   bool stats = false;
   bool trace = false;
   unsigned smp = 1;
@@ -56,25 +60,18 @@ Result<uint64_t> checked_ram(const std::string& text) {
   return ram;
 }
 
-Result<std::chrono::milliseconds> checked_timeout(double seconds) {
-  if (!(seconds > 0) || seconds > 24 * 3600)
-    return fail(Error::bad_input("--timeout " + CLI::detail::to_string(seconds), "must be between 0 and 86400 seconds"));
-  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
-}
-
 
 void add_common_options(CLI::App& app, CommonOptions& common) {
   app.add_option("--ram", common.ram, "guest RAM size: 512M ... 64G (bare number: MiB)")
       ->capture_default_str();
-  app.add_option("--timeout", common.timeout_seconds,
+  app.add_option("--timeout", common.timeout,
                  "seconds before a guest that has not ended is stopped")
       ->capture_default_str();
   app.add_option("--map", common.map_path, "JSON file of extra regions (RAM, ROM, aliases, MMIO windows)");
-  const std::map<std::string, ReportFormat> formats = {
-      {"text", ReportFormat::kText}, {"tap", ReportFormat::kTap}, {"json", ReportFormat::kJson}, {"junit", ReportFormat::kJunit}};
-  app.add_option("--format", common.format, "report format: text, tap, json or junit")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case));
+  app.add_option("--format", common.format, "report format: text, tap, json or junit")->capture_default_str();
   app.add_option("--output", common.output_path, "write the report (tap, json, junit) to FILE; text stays on stdout");
+  app.add_option("--console-limit", common.console_limit, "console bytes echoed per image (1K ... 1G)")
+      ->capture_default_str();
   app.add_flag("--stats", common.stats, "per image: exit histogram and KVM statistics deltas");
   app.add_flag("--trace", common.trace, "every exit, on stderr");
   app.add_option("--smp", common.smp, "vCPUs per VM, 1 ... 64")->check(CLI::Range(1u, kMaxVcpus))->capture_default_str();
@@ -85,12 +82,17 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
 Result<RunOptions> run_options(const CommonOptions& common, const std::vector<std::string>& images,
                                std::vector<std::string> image_arguments, KernelOptions kernel) {
   uint64_t ram = SLOTBOX_TRY(checked_ram(common.ram));
-  auto timeout = SLOTBOX_TRY(checked_timeout(common.timeout_seconds));
+  auto timeout = SLOTBOX_TRY(parse_timeout(common.timeout));
+  ReportFormat format = SLOTBOX_TRY(parse_report_format(common.format));
   auto map = SLOTBOX_TRY(checked_map(common.map_path));
-  if (!common.output_path.empty() && common.format == ReportFormat::kText)
+  uint64_t console_limit = SLOTBOX_TRY(parse_size("--console-limit", common.console_limit));
+  if (console_limit < kMinConsoleLimit || console_limit > kMaxConsoleLimit)
+    return fail(Error::bad_input("--console-limit " + common.console_limit, "must be between 1 KiB and 1 GiB"));
+  if (!common.output_path.empty() && format == ReportFormat::kText)
     return fail(Error::bad_input("--output " + common.output_path, "needs --format tap, json or junit"));
-  return RunOptions{ram, timeout, images, std::move(map), std::move(image_arguments), common.format,
-                    common.output_path, common.stats, common.trace, common.smp, common.jobs, std::move(kernel), {}, true};
+  return RunOptions{ram, timeout, images, std::move(map), std::move(image_arguments), format,
+                    common.output_path, common.stats, common.trace, common.smp, common.jobs, std::move(kernel),
+                    {}, true, console_limit};
 }
 
 int run(const CommonOptions& common, const std::vector<std::string>& images,
@@ -110,7 +112,12 @@ int kut(const CommonOptions& common, KutOptions kut_options, bool timeout_given)
 }
 
 // The BIOS whose size places the ROM regions: --bios FILE, else the first embedded image.
-int mtree(const CommonOptions& common, const std::string& bios_path, MtreeView view) {
+int mtree(const CommonOptions& common, const std::vector<std::string>& images, const std::string& bios_path,
+          bool flat, bool slots) {
+  if (!images.empty())
+    return report_error(Error::bad_input("mtree " + images.front(), "mtree runs no image (--bios FILE sets the BIOS)"));
+  if (flat && slots) return report_error(Error::bad_input("mtree --flat --slots", "choose one of the two views"));
+  MtreeView view = slots ? MtreeView::kSlots : flat ? MtreeView::kFlat : MtreeView::kTree;
   auto ram = checked_ram(common.ram);
   if (!ram) return report_error(ram.error());
   Result<loader::RomImage> bios =
@@ -122,10 +129,25 @@ int mtree(const CommonOptions& common, const std::string& bios_path, MtreeView v
 }
 
 } // namespace
+
+int slotbox_main(int argc, char** argv);
+
 } // namespace slotbox::cli
 
 int main(int argc, char** argv) {
   using namespace slotbox::cli;
+  install_checked_stdout();
+  int exit_code = slotbox_main(argc, argv);
+  if (auto error = stdout_error()) {
+    int code = report_error(*error);
+    if (exit_code == kExitPassed || exit_code == kExitCheckFailed) exit_code = code;
+  }
+  return exit_code;
+}
+
+namespace slotbox::cli {
+
+int slotbox_main(int argc, char** argv) {
   // `slotbox run touch -- --window 256M`: what follows `--` is for the images, not for us.
   std::vector<std::string> image_arguments;
   for (int i = 1; i < argc; ++i) {
@@ -140,7 +162,8 @@ int main(int argc, char** argv) {
   app.footer("Commands: run (the default), list, mtree [--flat|--slots] [--bios FILE].\n"
              "Arguments after -- go to the images (slotbox run touch -- --window 256M).\n"
              "Exit codes: 0 all passed, 1 a check failed, 2 bad usage or input,\n"
-             "            3 guest crashed, triple-faulted or timed out, 77 KVM unavailable");
+             "            3 guest crashed, triple-faulted or timed out, 77 KVM unavailable,\n"
+             "            130/143 stopped by SIGINT/SIGTERM");
   CommonOptions common;
   std::vector<std::string> images;
   add_common_options(app, common);
@@ -184,8 +207,9 @@ int main(int argc, char** argv) {
   }
   if (list_app->parsed()) return list_command();
   if (kut_app->parsed()) return kut(common, std::move(kut_options), app.get_option("--timeout")->count() > 0);
-  if (mtree_app->parsed())
-    return mtree(common, bios_path, slots ? MtreeView::kSlots : flat ? MtreeView::kFlat : MtreeView::kTree);
+  if (mtree_app->parsed()) return mtree(common, images, bios_path, flat, slots);
   if (run_app->parsed()) images.insert(images.end(), run_images.begin(), run_images.end());
   return run(common, images, std::move(image_arguments), std::move(kernel));
 }
+
+} // namespace slotbox::cli

@@ -50,6 +50,7 @@ std::string write_tap(const RunReport& report) {
       else if (!check.detail.empty()) out += " # " + check.detail;
       out += "\n";
     }
+    if (image.unlisted.total()) out += "# " + image.name + ": " + summary_line(image.unlisted) + " more, not listed\n";
   }
   out += "1.." + std::to_string(number) + "\n# slotbox: " + summary_line(report.total) + "\n";
   return out;
@@ -65,6 +66,9 @@ std::string write_json(const RunReport& report) {
                                     {"end", image.end},         {"end_detail", image.end_detail},
                                     {"status", image.status},   {"elapsed_ms", image.elapsed_ms},
                                     {"exits", image.exits},     {"checks", checks}};
+    if (image.unlisted.total())
+      entry["unlisted_checks"] = {{"passed", image.unlisted.passed}, {"failed", image.unlisted.failed},
+                                  {"skipped", image.unlisted.skipped}};
     if (!image.exit_kinds.empty()) entry["exit_kinds"] = image.exit_kinds;
     if (!image.kvm_stat_deltas.empty()) entry["kvm_stat_deltas"] = image.kvm_stat_deltas;
     images.push_back(entry);
@@ -84,6 +88,7 @@ std::string write_junit(const RunReport& report) {
                     "\" skipped=\"" + std::to_string(report.total.skipped) + "\">\n";
   for (const ImageReport& image : report.images) {
     CheckCounts counts = count(image.checks);
+    counts += image.unlisted;
     char time[32];
     std::snprintf(time, sizeof time, "%.3f", image.elapsed_ms / 1000.0);
     out += "  <testsuite name=\"" + xml_escaped(image.name) + "\" tests=\"" + std::to_string(counts.total()) +

@@ -23,6 +23,7 @@ struct ImageReport {
   double elapsed_ms = 0;
   uint64_t exits = 0;
   std::vector<CheckResult> checks;  // the guest's, plus one for how the run ended where it counts
+  CheckCounts unlisted;             // the guest's checks past the console's listing cap: counted only
   std::map<std::string, uint64_t> exit_kinds;  // --stats
   std::map<std::string, uint64_t> kvm_stat_deltas;  // --stats, non-zero only
 };

@@ -3,7 +3,9 @@
 #include "host/cli/console.h"
 #include "host/cli/exit_code.h"
 #include "host/cli/image_source.h"
+#include "host/cli/interrupts.h"
 #include "host/cli/ordered_jobs.h"
+#include "host/cli/output_file.h"
 #include "host/cli/size_option.h"
 #include "host/kvm/backend.h"
 #include "host/kvm/system.h"
@@ -14,7 +16,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
+#include <optional>
 
 namespace slotbox::cli {
 namespace {
@@ -105,6 +107,7 @@ Outcome outcome_of(const machine::RunCheck& check) {
 }
 
 struct ImageRun {
+  bool started = false;  // false: an interruption came before its turn
   Result<int> exit_code = 0;
   ImageReport report;
   std::string text;  // buffered under --jobs, printed whole in image order
@@ -120,6 +123,8 @@ std::vector<ImageRun> run_images(const kvm::System& kvm, const std::vector<RunIm
   std::FILE* out = text_stream(options);
   if (options.jobs <= 1 || images.size() <= 1) {
     for (size_t i = 0; i < images.size(); ++i) {
+      if (interrupt_signal()) return runs;
+      runs[i].started = true;
       runs[i].exit_code = run_image(kvm, images[i], options, out, runs[i].report);
       if (!runs[i].exit_code) return runs;
     }
@@ -128,6 +133,8 @@ std::vector<ImageRun> run_images(const kvm::System& kvm, const std::vector<RunIm
   run_ordered(OrderedJobs{
       images.size(), options.jobs, [&](size_t i) { return !images[i].kernel && images[i].rom.expectation().runs_alone; },
       [&](size_t i) {
+        if (interrupt_signal()) return;
+        runs[i].started = true;
         char* buffer = nullptr;
         size_t size = 0;
         std::FILE* captured = out ? open_memstream(&buffer, &size) : nullptr;
@@ -146,23 +153,42 @@ std::vector<ImageRun> run_images(const kvm::System& kvm, const std::vector<RunIm
   return runs;
 }
 
-// Writes next to the target and renames, so a failed run never leaves half a report.
-Result<void> write_report(const std::string& path, const std::string& contents) {
-  std::string temporary = path + ".tmp";
-  {
-    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-    if (!file || !(file << contents) || !file.flush()) {
-      Error error = Error::from_errno("--output " + path).as(ErrorKind::kBadInput);
-      std::remove(temporary.c_str());
-      return fail(std::move(error));
+// Stopped by SIGINT/SIGTERM: no verdict, the run says how far it got.
+int interrupted(std::FILE* out, ImageReport& report) {
+  report.verdict = "interrupted (" + report.end_detail + ")";
+  if (out) {
+    std::fprintf(out, "-- %s: %s; %zu checks, %llu exits in %.1f ms\n", report.name.c_str(), report.verdict.c_str(),
+                 report.checks.size() + report.unlisted.total(), static_cast<unsigned long long>(report.exits),
+                 report.elapsed_ms);
+    std::fflush(out);
+  }
+  return exit_code_for_signal(interrupt_signal());
+}
+
+// After SIGINT/SIGTERM: which images ended, which was stopped, how many never started, on
+// stderr; no report is written, and the exit code is 128 + the signal.
+int report_interruption(const std::vector<RunImage>& images, const std::vector<ImageRun>& runs) {
+  std::string ended, stopped;
+  size_t not_started = 0;
+  CheckCounts total;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    if (!runs[i].started) {
+      ++not_started;
+      continue;
     }
+    bool was_stopped = !runs[i].exit_code || runs[i].report.end == "interrupted";
+    std::string& list = was_stopped ? stopped : ended;
+    list += (list.empty() ? "" : ", ") + images[i].name();
+    total += count(runs[i].report.checks);
+    total += runs[i].report.unlisted;
   }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    Error error = Error::from_errno("--output " + path);
-    std::remove(temporary.c_str());
-    return fail(std::move(error));
-  }
-  return {};
+  int signal = interrupt_signal();
+  std::fflush(stdout);
+  std::fprintf(stderr, "slotbox: interrupted by %s: ended: %s; stopped: %s; not started: %zu; checks %llu passed, %llu failed, "
+               "%llu skipped; no report written\n", signal_name(signal).c_str(), ended.empty() ? "none" : ended.c_str(),
+               stopped.empty() ? "none" : stopped.c_str(), not_started, static_cast<unsigned long long>(total.passed),
+               static_cast<unsigned long long>(total.failed), static_cast<unsigned long long>(total.skipped));
+  return exit_code_for_signal(signal);
 }
 
 std::string formatted(ReportFormat format, const RunReport& report) {
@@ -181,7 +207,7 @@ Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOp
                       std::FILE* out, ImageReport& report) {
   text(out, "== %s\n", image.name());
   if (out) std::fflush(out);
-  Console console(out);
+  Console console(out, options.console_limit);
   machine::MachineOptions machine_options{options.ram_size, [&](char byte) { console.put(byte); },
                                           options.extra_regions ? &*options.extra_regions : nullptr,
                                           options.image_arguments, options.smp,
@@ -190,7 +216,11 @@ Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOp
   auto machine = SLOTBOX_TRY(machine::PcMachine::create(kvm, machine_options, image.rom.bytes()));
   if (image.kernel) SLOTBOX_TRY_VOID(load_kernel(*machine, image));
   const auto& expected = image.rom.expectation();
-  auto limit = expected.limit_ms && !image.kernel ? std::chrono::milliseconds(expected.limit_ms) : options.timeout;
+  // An image's own limit (its header) may shorten the run, never lengthen it past --timeout:
+  // a header is the guest's word, the timeout the user's.
+  auto limit = expected.limit_ms && !image.kernel
+                   ? std::min<std::chrono::milliseconds>(std::chrono::milliseconds(expected.limit_ms), options.timeout)
+                   : options.timeout;
   auto stats_before = options.stats ? stat_snapshot(*machine) : std::map<std::string, uint64_t>{};
   RunEnd end = SLOTBOX_TRY(machine::run_until_end(*machine, limit, options.trace ? stderr : nullptr));
   console.flush();
@@ -202,8 +232,10 @@ Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOp
   report.elapsed_ms = end.elapsed.count() / 1000.0;
   report.exits = end.exits;
   report.checks = console.checks();
-  size_t guest_checks = report.checks.size();
-  uint64_t failed = count(report.checks).failed;
+  report.unlisted = console.unlisted();
+  if (end.kind == machine::EndKind::kInterrupted) return interrupted(out, report);
+  size_t guest_checks = report.checks.size() + report.unlisted.total();
+  uint64_t failed = count(report.checks).failed + report.unlisted.failed;
   machine::Verdict verdict = image.kernel ? machine::judge_kernel(end, failed, console.summary())
                                           : machine::judge(expected, end, failed, machine->backend());
   report.verdict = verdict.text;
@@ -225,8 +257,15 @@ Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOp
 }
 
 int run_command(const RunOptions& options) {
+  watch_interrupts();
   auto images = resolve_images(options.images, options.kernel);
   if (!images) return report_error(images.error());
+  std::optional<OutputFile> output;
+  if (!options.output_path.empty()) {
+    auto prepared = OutputFile::prepare(options.output_path);
+    if (!prepared) return report_error(prepared.error());
+    output.emplace(std::move(*prepared));
+  }
   auto kvm = kvm::System::open();
   if (!kvm) return report_error(kvm.error());
 
@@ -236,10 +275,12 @@ int run_command(const RunOptions& options) {
     std::fprintf(out, "slotbox: %s, RAM %s, %zu image%s\n", report.backend.c_str(),
                  describe_size(options.ram_size).c_str(), images->size(), images->size() == 1 ? "" : "s");
   std::vector<ImageRun> runs = run_images(*kvm, *images, options);
+  if (interrupt_signal()) return report_interruption(*images, runs);
   int exit_code = kExitPassed;
   for (ImageRun& run : runs) {
     if (!run.exit_code) return report_error(run.exit_code.error());
     report.total += count(run.report.checks);
+    report.total += run.report.unlisted;
     report.images.push_back(std::move(run.report));
     exit_code = std::max(exit_code, *run.exit_code);
   }
@@ -250,9 +291,8 @@ int run_command(const RunOptions& options) {
                  static_cast<unsigned long long>(report.total.skipped));
 
   std::string contents = options.format == ReportFormat::kText ? std::string() : formatted(options.format, report);
-  if (!options.output_path.empty()) {
-    if (options.format == ReportFormat::kText) return report_error(Error::bad_input("--output", "needs --format tap, json or junit"));
-    if (auto written = write_report(options.output_path, contents); !written) return report_error(written.error());
+  if (output) {
+    if (auto written = output->commit(contents); !written) return report_error(written.error());
   } else if (!contents.empty()) {
     std::fputs(contents.c_str(), stdout);
   }

@@ -32,6 +32,7 @@ struct RunOptions {
   KernelOptions kernel;                          // --kernel, --initrd, --append
   kvm::CpuidEdits cpuid;                         // kut: a section's -cpu ...,-feature
   bool pit = true;                               // kut: a section's -machine pit=off
+  uint64_t console_limit = 4ull << 20;           // --console-limit: console bytes echoed per image
 };
 
 int run_command(const RunOptions& options);

@@ -102,6 +102,12 @@ Result<void> Vcpu::set_lapic(const kvm_lapic_state& state) {
   return {};
 }
 
+Result<uint32_t> Vcpu::mp_state() const {
+  kvm_mp_state state{};
+  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_GET_MP_STATE, &state));
+  return state.mp_state;
+}
+
 Result<kvm_translation> Vcpu::translate(uint64_t gva) const {
   kvm_translation translation{};
   translation.linear_address = gva;

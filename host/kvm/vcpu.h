@@ -30,6 +30,7 @@ public:
   Result<kvm_lapic_state> lapic() const;                         // KVM_GET_LAPIC
   Result<void> set_lapic(const kvm_lapic_state& state);          // KVM_SET_LAPIC
   Result<kvm_translation> translate(uint64_t gva) const;  // KVM_TRANSLATE, through the guest's page tables
+  Result<uint32_t> mp_state() const;                      // KVM_GET_MP_STATE: KVM_MP_STATE_HALTED, ...
 
   int fd() const { return m_fd.get(); }
 

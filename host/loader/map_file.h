@@ -15,6 +15,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <expected>
 #include <vector>
 
 namespace slotbox::loader {
@@ -40,5 +42,8 @@ struct MapFile {
 };
 
 Result<MapFile> read_map_file(const std::string& path);
+
+// A number written as a string in a map: "4096", "0x1000", "16M". The error is the reason.
+std::expected<uint64_t, std::string> parse_map_number(std::string_view text);
 
 } // namespace slotbox::loader

@@ -1,13 +1,11 @@
 #include "host/loader/multiboot.h"
 
 #include "host/base/format.h"
+#include "host/loader/input_file.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
-#include <sys/stat.h>
 
 namespace slotbox::loader {
 namespace {
@@ -127,14 +125,7 @@ Result<MultibootKernel> MultibootKernel::from_bytes(std::string name, std::vecto
 }
 
 Result<MultibootKernel> MultibootKernel::from_file(const std::string& path) {
-  struct stat info{};
-  if (::stat(path.c_str(), &info) != 0) return fail(Error::from_errno("kernel " + path).as(ErrorKind::kBadInput));
-  if (!S_ISREG(info.st_mode)) return fail(bad(path, "not a regular file"));
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return fail(Error::from_errno("kernel " + path).as(ErrorKind::kBadInput));
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(file)), {});
-  if (file.bad()) return fail(Error::from_errno("kernel " + path).as(ErrorKind::kBadInput));
-  return from_bytes(path, std::move(bytes));
+  return from_bytes(path, SLOTBOX_TRY(read_input_file("kernel " + path, path, kMaxKernelSize)));
 }
 
 uint64_t MultibootKernel::end() const {

@@ -18,6 +18,10 @@ namespace slotbox::loader {
 inline constexpr uint32_t kMultibootHeaderMagic = 0x1BADB002;
 inline constexpr uint32_t kMultibootBootMagic = 0x2BADB002;  // EAX at entry
 inline constexpr uint64_t kMultibootSearchLimit = 8192;
+// Input caps (README "Bad input"): a kernel and a module each fit easily below 3 GiB of low
+// RAM, and kvm-unit-tests' kernels are well under 1 MiB.
+inline constexpr uint64_t kMaxKernelSize = 64ull << 20;
+inline constexpr uint64_t kMaxModuleSize = 64ull << 20;
 
 // Multiboot Specification §3.3: which info-block fields are valid.
 enum MultibootInfoFlag : uint32_t {

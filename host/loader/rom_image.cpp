@@ -1,15 +1,11 @@
 #include "host/loader/rom_image.h"
 
+#include "host/loader/input_file.h"
+
 #include <cstring>
-#include <fstream>
-#include <iterator>
-#include <sys/stat.h>
 
 namespace slotbox::loader {
 namespace {
-
-// A file that cannot be read is the user's input problem (exit 2), not a host failure.
-Error unreadable(const std::string& path) { return Error::from_errno("image " + path).as(ErrorKind::kBadInput); }
 
 Result<Expectation> read_expectation(const std::string& name, std::span<const uint8_t> bytes) {
   abi::ImageHeader header;
@@ -47,17 +43,7 @@ Result<RomImage> RomImage::from_bytes(std::string name, std::span<const uint8_t>
 }
 
 Result<RomImage> RomImage::from_file(const std::string& path) {
-  struct stat info{};
-  if (::stat(path.c_str(), &info) != 0) return fail(unreadable(path));
-  if (!S_ISREG(info.st_mode))
-    return fail(Error::bad_input("image " + path, "not a regular file"));
-  if (info.st_size > static_cast<off_t>(kMaxSize))
-    return fail(Error::bad_input("image " + path, "size " + std::to_string(info.st_size) +
-                                                       " is larger than 16 MiB"));
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return fail(unreadable(path));
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(file)), {});
-  if (file.bad()) return fail(unreadable(path));
+  std::vector<uint8_t> bytes = SLOTBOX_TRY(read_input_file("image " + path, path, kMaxSize));
   return from_bytes(path, bytes);
 }
 

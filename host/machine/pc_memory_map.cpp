@@ -1,5 +1,6 @@
 #include "host/machine/pc_memory_map.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace slotbox::machine {
@@ -15,6 +16,14 @@ constexpr int kOverRamPriority = 1;
 // zero for memory (unassigned_mem_read).
 constexpr uint64_t kUnassignedPortRead = ~0ull;
 constexpr uint64_t kUnassignedMemoryRead = 0;
+constexpr uint64_t kPage = 4096;
+
+// RAM or ROM, directly or through aliases: what ends up in a KVM slot.
+bool is_memory_backed(const memory::Region& region) {
+  const memory::Region* target = &region;
+  while (target->kind() == memory::RegionKind::kAlias) target = target->alias_target();
+  return target->kind() == memory::RegionKind::kRam || target->kind() == memory::RegionKind::kRom;
+}
 
 } // namespace
 
@@ -64,7 +73,8 @@ Result<std::unique_ptr<memory::Region>> PcMemoryMap::map_region(const loader::Ma
   case Type::kRam:
   case Type::kRom: {
     Mapping memory = SLOTBOX_TRY(Mapping::anonymous(spec.size, spec.name.c_str()));
-    std::memcpy(memory.data(), spec.contents.data(), spec.contents.size());
+    // RAM has no contents: memcpy from a null pointer is undefined even for 0 bytes.
+    std::copy(spec.contents.begin(), spec.contents.end(), memory.data());
     uint8_t* host = memory.data();
     m_map_memory.push_back(std::move(memory));
     return spec.type == Type::kRam ? Region::ram(spec.name, spec.size, host)
@@ -81,6 +91,11 @@ Result<std::unique_ptr<memory::Region>> PcMemoryMap::map_region(const loader::Ma
     if (!target) return bad("no region named \"" + spec.target + "\"");
     if (spec.offset > target->size() || spec.size > target->size() - spec.offset)
       return bad("the alias ends past the end of \"" + spec.target + "\"");
+    // Its pages become a KVM slot whose guest and host addresses must both be page
+    // aligned: KVM refuses anything else with EINVAL, long after validation.
+    if (is_memory_backed(*target) && (spec.address % kPage || spec.size % kPage || spec.offset % kPage))
+      return fail(Error::bad_input("map " + file.path, spec.path + ": an alias of RAM or ROM must start, end and "
+                                                                   "point at 4 KiB pages"));
     return Region::alias(spec.name, *target, spec.offset, spec.size, spec.readonly);
   }
   }

@@ -10,6 +10,8 @@
 #include <csignal>
 #include <mutex>
 #include <optional>
+#include <set>
+#include <string>
 #include <thread>
 #include <variant>
 #include <vector>
@@ -20,6 +22,7 @@ namespace {
 // A handler that does nothing: its only job is to make KVM_RUN return EINTR. Installed
 // without SA_RESTART so the ioctl is not restarted.
 constexpr int kKickSignal = SIGUSR1;
+constexpr uint64_t kInterruptFlag = 1u << 9;  // RFLAGS.IF (SDM vol. 1 3.4.3)
 void ignore_kick(int) {}
 
 void install_kick_handler() {
@@ -31,6 +34,18 @@ void install_kick_handler() {
     sigaction(kKickSignal, &action, nullptr);
   });
 }
+
+class RunController;
+
+RunEnd interrupted_end(int signal) {
+  return RunEnd{EndKind::kInterrupted, 0, std::string("by SIG") + sigabbrev_np(signal), {}, 0};
+}
+
+// Runs under way, so that interrupt_runs() can end them; and the signal once one came, so
+// that a run starting after it ends at once.
+std::mutex g_runs_mutex;
+std::set<RunController*> g_runs;  // guarded by g_runs_mutex
+int g_interrupt_signal = 0;       // guarded by g_runs_mutex
 
 // The machine lock as the current vCPU thread holds it while it handles an exit, so that a
 // map change it makes can wait on it (RunController::quiesce).
@@ -46,6 +61,7 @@ public:
 
   Result<RunEnd> run(std::chrono::milliseconds limit) {
     install_kick_handler();
+    ActiveRun active(*this);
     {
       // quiesce() reads m_threads under the machine lock: it is complete before anyone can.
       std::lock_guard machine_lock(m_machine.lock());
@@ -61,13 +77,41 @@ public:
     for (size_t index = 0; index < m_threads.size(); ++index) kick(index);
     for (auto& thread : m_threads) thread.join();
     if (!ended) return timed_out(limit);
+    if (*m_end && (*m_end)->kind == EndKind::kInterrupted) return interrupted(std::move(**m_end));
     if (!*m_end) return fail(m_end->error());
     RunEnd end = **m_end;
     end.exits = m_exits;
     return end;
   }
 
+  // The first end wins; the caller's thread wakes and stops the rest.
+  void finish(Result<RunEnd> end) {
+    std::lock_guard lock(m_mutex);
+    if (m_end) return;
+    m_end = std::move(end);
+    m_ended.notify_one();
+  }
+
 private:
+  // Registers a run in g_runs for as long as it is under way.
+  class ActiveRun {
+  public:
+    explicit ActiveRun(RunController& run) : m_run(run) {
+      std::lock_guard lock(g_runs_mutex);
+      g_runs.insert(&m_run);
+      if (g_interrupt_signal) m_run.finish(interrupted_end(g_interrupt_signal));
+    }
+    ~ActiveRun() {
+      std::lock_guard lock(g_runs_mutex);
+      g_runs.erase(&m_run);
+    }
+    ActiveRun(const ActiveRun&) = delete;
+    ActiveRun& operator=(const ActiveRun&) = delete;
+
+  private:
+    RunController& m_run;
+  };
+
   void vcpu_loop(size_t index) {
     kvm::Vcpu& vcpu = m_machine.vcpu(index);
     ExitContext context{m_machine.map().io(), m_machine.map().memory(), m_machine.exits(),
@@ -124,26 +168,36 @@ private:
     return changed;
   }
 
-  // The first end wins; the caller's thread wakes and stops the rest.
-  void finish(Result<RunEnd> end) {
-    std::lock_guard lock(m_mutex);
-    if (m_end) return;
-    m_end = std::move(end);
-    m_ended.notify_one();
-  }
-
   // Out of KVM_RUN: immediate_exit for a KVM_RUN about to start, the signal for one under way.
   void kick(size_t index) {
     m_machine.vcpu(index).request_immediate_exit(true);
     pthread_kill(m_threads[index].native_handle(), kKickSignal);
   }
 
-  // The BSP's rip says where a guest that never ended was spinning.
+  // The BSP's rip says where a guest that never ended was spinning, or halted: a HLT
+  // stays in KVM (in-kernel irqchip), and whether it waits with interrupts on (`sti; hlt`,
+  // for an interrupt that never comes) or off (for ever) is worth telling apart.
+  std::string bsp_state() {
+    kvm::Vcpu& bsp = m_machine.vcpu(0);
+    auto regs = bsp.registers();
+    if (!regs) return {};
+    std::string where = " at rip " + hex(regs->rip);
+    auto state = bsp.mp_state();
+    if (state && *state == KVM_MP_STATE_HALTED)
+      where += (regs->rflags & kInterruptFlag) ? ", halted with interrupts on and none coming"
+                                               : ", halted with interrupts off";
+    return where;
+  }
+
   RunEnd timed_out(std::chrono::milliseconds limit) {
-    auto regs = m_machine.vcpu(0).registers();
-    std::string where = regs ? " at rip " + hex(regs->rip) : std::string();
-    return RunEnd{EndKind::kTimeout, 0, "no end within " + std::to_string(limit.count()) + " ms" + where,
+    return RunEnd{EndKind::kTimeout, 0, "no end within " + std::to_string(limit.count()) + " ms" + bsp_state(),
                   {}, m_exits};
+  }
+
+  RunEnd interrupted(RunEnd end) {
+    end.detail += bsp_state();
+    end.exits = m_exits;
+    return end;
   }
 
   PcMachine& m_machine;
@@ -162,6 +216,12 @@ private:
 };
 
 } // namespace
+
+void interrupt_runs(int signal) {
+  std::lock_guard lock(g_runs_mutex);
+  if (!g_interrupt_signal) g_interrupt_signal = signal;
+  for (RunController* run : g_runs) run->finish(interrupted_end(signal));
+}
 
 Result<RunEnd> run_until_end(PcMachine& machine, std::chrono::milliseconds limit, std::FILE* trace) {
   auto started = std::chrono::steady_clock::now();

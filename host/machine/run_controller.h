@@ -29,4 +29,9 @@ namespace slotbox::machine {
 // trace: where to describe every exit as it happens (--trace), or nullptr.
 Result<RunEnd> run_until_end(PcMachine& machine, std::chrono::milliseconds limit, std::FILE* trace = nullptr);
 
+// SIGINT or SIGTERM came (cli's interrupt watcher, on its own thread): every run under way,
+// and any that starts later, ends at once as EndKind::kInterrupted, its vCPUs stopped and
+// joined as for any other end.
+void interrupt_runs(int signal);
+
 } // namespace slotbox::machine

@@ -12,6 +12,7 @@ const char* end_kind_name(EndKind kind) {
   case EndKind::kFailEntry: return "failed entry";
   case EndKind::kHalt: return "halt";
   case EndKind::kUnexpectedExit: return "unexpected exit";
+  case EndKind::kInterrupted: return "interrupted";
   }
   return "?";
 }

@@ -18,6 +18,7 @@ enum class EndKind {
   kFailEntry,      // KVM_EXIT_FAIL_ENTRY
   kHalt,           // HLT with no interrupt that could ever wake it
   kUnexpectedExit, // an exit reason slotbox does not handle
+  kInterrupted,    // SIGINT or SIGTERM stopped it (detail: "by SIGINT ...")
 };
 
 struct RunEnd {

@@ -1,6 +1,7 @@
 #include "host/memory/address_space.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 namespace slotbox::memory {
@@ -79,6 +80,30 @@ Result<void> AddressSpace::commit() {
 const FlatView& AddressSpace::view() const { return m_view; }
 const AccessCounters& AddressSpace::counters() const { return m_counters; }
 
+// An access that straddles ranges is cut as QEMU cuts it (flatview_read_continue,
+// memory_access_size): at each range boundary, and each piece into the largest power of
+// two that fits and that its offset in the region is aligned to. So a 4-byte write of
+// 0x12345678 at port 0xF2 reaches the exit device at 0xF4 as one 2-byte write of 0x1234.
+unsigned AddressSpace::piece_size(uint64_t address, unsigned remaining) const {
+  const FlatRange* range = m_view.find(address);
+  uint64_t boundary = UINT64_MAX;
+  if (range) {
+    boundary = range->range.end();
+  } else {
+    for (const FlatRange& next : m_view.ranges())
+      if (next.range.start > address) {
+        boundary = next.range.start;
+        break;
+      }
+  }
+  uint64_t size = std::min<uint64_t>(remaining, boundary - address);
+  bool memory = range && range->region->kind() != RegionKind::kMmio;
+  if (memory) return static_cast<unsigned>(size);  // RAM and ROM: one copy of any size
+  uint64_t offset = range ? range->offset + (address - range->range.start) : address;
+  if (offset) size = std::min(size, offset & -offset);
+  return static_cast<unsigned>(std::bit_floor(size));
+}
+
 uint64_t AddressSpace::read(uint64_t address, unsigned size) {
   const FlatRange* range = m_view.find(address);
   if (range && range->range.end() - address >= size) return read_range(*range, address, size);
@@ -86,9 +111,13 @@ uint64_t AddressSpace::read(uint64_t address, unsigned size) {
     ++m_counters.unassigned_reads;
     return truncated(m_unassigned_read, size);
   }
-  // The access straddles two ranges: assemble it byte by byte, little-endian.
+  // The access straddles ranges: its pieces, assembled little-endian.
   uint64_t value = 0;
-  for (unsigned i = 0; i < size; ++i) value |= read(address + i, 1) << (8 * i);
+  for (unsigned done = 0; done < size;) {
+    unsigned piece = piece_size(address + done, size - done);
+    value |= read(address + done, piece) << (8 * done);
+    done += piece;
+  }
   return value;
 }
 
@@ -99,7 +128,11 @@ void AddressSpace::write(uint64_t address, unsigned size, uint64_t value) {
     ++m_counters.unassigned_writes;
     return;
   }
-  for (unsigned i = 0; i < size; ++i) write(address + i, 1, (value >> (8 * i)) & 0xFF);
+  for (unsigned done = 0; done < size;) {
+    unsigned piece = piece_size(address + done, size - done);
+    write(address + done, piece, truncated(value >> (8 * done), piece));
+    done += piece;
+  }
 }
 
 uint64_t AddressSpace::read_range(const FlatRange& range, uint64_t address, unsigned size) {

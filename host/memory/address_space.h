@@ -56,6 +56,7 @@ public:
 
 private:
   Result<void> commit();
+  unsigned piece_size(uint64_t address, unsigned remaining) const;
   uint64_t read_range(const FlatRange& range, uint64_t address, unsigned size);
   void write_range(const FlatRange& range, uint64_t address, unsigned size, uint64_t value);
 
