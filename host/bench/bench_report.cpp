@@ -71,7 +71,7 @@ std::string write_text(const BenchReport& report) {
       continue;
     }
     for (const Figure& figure : section.figures) {
-      std::string line = "   " + padded(figure.name, 38) + padded(spread(figure.value) + " " + figure.unit, 34);
+      std::string line = "   " + padded(figure.name, 40) + padded(spread(figure.value) + " " + figure.unit, 34);
       if (figure.baseline) {
         line += "vs " + figure.baseline_name + " " + spread(*figure.baseline);
         if (figure.ratio) line += ": " + number(*figure.ratio) + "x";

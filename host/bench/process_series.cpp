@@ -12,7 +12,7 @@ std::string command_line(const std::vector<std::string>& argv) {
 } // namespace
 
 Result<ProcessSeries> run_series(const std::vector<std::string>& argv, unsigned trials, int expected_exit) {
-  std::vector<double> wall, rss;
+  std::vector<double> wall;
   ProcessSeries series;
   for (unsigned i = 0; i <= trials; ++i) {
     ProcessTrial trial = SLOTBOX_TRY(run_process(argv));
@@ -23,10 +23,8 @@ Result<ProcessSeries> run_series(const std::vector<std::string>& argv, unsigned 
     series.stderr_tail = trial.stderr_tail;
     if (i == 0) continue;  // the warm-up
     wall.push_back(trial.wall_ms);
-    rss.push_back(trial.peak_rss_kib / 1024.0);
   }
   series.wall_ms = summarize(std::move(wall));
-  series.peak_rss_mib = summarize(std::move(rss));
   return series;
 }
 

@@ -13,7 +13,6 @@ namespace slotbox::bench {
 
 struct ProcessSeries {
   Summary wall_ms;
-  Summary peak_rss_mib;
   std::string stderr_tail;  // of the last trial
 };
 

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,17 +49,15 @@ Result<ProcessTrial> run_process(const std::vector<std::string>& argv) {
     return fail(Error::from_errno("posix_spawn", argv[0], error));
   }
   int status = 0;
-  rusage usage{};
-  while (::wait4(pid, &status, 0, &usage) < 0) {
+  while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) {
       ::close(stderr_fd);
-      return fail(Error::from_errno("wait4", argv[0]));
+      return fail(Error::from_errno("waitpid", argv[0]));
     }
   }
   auto end = std::chrono::steady_clock::now();
   ProcessTrial trial;
   trial.wall_ms = std::chrono::duration<double, std::milli>(end - start).count();
-  trial.peak_rss_kib = usage.ru_maxrss;
   trial.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
   trial.stderr_tail = last_line(stderr_fd);
   ::close(stderr_fd);

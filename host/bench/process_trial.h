@@ -1,5 +1,5 @@
 // One whole process as a cold-start trial: posix_spawn to exit, stdout and stderr to
-// /dev/null, its wall time and peak RSS (wait4's rusage).
+// /dev/null, its wall time (peak_rss.h measures memory: wait4's ru_maxrss cannot).
 #pragma once
 
 #include "host/base/error.h"
@@ -11,7 +11,6 @@ namespace slotbox::bench {
 
 struct ProcessTrial {
   double wall_ms = 0;
-  long peak_rss_kib = 0;
   int exit_code = 0;      // -signal when killed by one
   std::string stderr_tail; // the last line it wrote on stderr, for messages
 };
