@@ -1,4 +1,5 @@
 // slotbox: boots self-checking guest images on KVM. See README.md for the command line.
+#include "host/cli/bench_command.h"
 #include "host/cli/exit_code.h"
 #include "host/cli/kut_command.h"
 #include "host/cli/list_command.h"
@@ -55,8 +56,11 @@ Result<uint64_t> checked_ram(const std::string& text) {
   auto bad = [&](const std::string& reason) { return fail(Error::bad_input("--ram " + text, reason)); };
   if (ram < kMinRam || ram > kMaxRam) return bad("must be between 512 MiB and 64 GiB");
   if (ram % kRamGranule != 0) return bad("must be a multiple of 2 MiB");
+  // Guest RAM is reserved lazily (MAP_NORESERVE): only what the guest touches is used, as
+  // with QEMU, so more than the host has is allowed, with a word of warning.
   if (ram > host_memory())
-    return bad("larger than this host's memory (" + describe_size(host_memory() / machine::kMiB * machine::kMiB) + ")");
+    std::fprintf(stderr, "slotbox: warning: --ram %s is more than this host's memory (%s); only what the guest touches is allocated\n",
+                 text.c_str(), describe_size(host_memory() / machine::kMiB * machine::kMiB).c_str());
   return ram;
 }
 
@@ -159,7 +163,7 @@ int slotbox_main(int argc, char** argv) {
   }
   CLI::App app{"slotbox: boot self-checking guest images on KVM and report what they checked"};
   app.set_version_flag("--version", "slotbox " SLOTBOX_VERSION);
-  app.footer("Commands: run (the default), list, mtree [--flat|--slots] [--bios FILE].\n"
+  app.footer("Commands: run (the default), list, mtree [--flat|--slots] [--bios FILE], bench.\n"
              "Arguments after -- go to the images (slotbox run touch -- --window 256M).\n"
              "Exit codes: 0 all passed, 1 a check failed, 2 bad usage or input,\n"
              "            3 guest crashed, triple-faulted or timed out, 77 KVM unavailable,\n"
@@ -193,6 +197,8 @@ int slotbox_main(int argc, char** argv) {
   kut_app->add_flag("--compare-qemu", kut_options.compare_qemu,
                     "also run each section under QEMU as kvm-unit-tests does: its verdict, both times, the ratio");
   kut_app->fallthrough();
+  BenchOptions bench_options;
+  CLI::App* bench_app = add_bench_command(app, bench_options);
   app.require_subcommand(0, 1);
 
   try {
@@ -206,6 +212,7 @@ int slotbox_main(int argc, char** argv) {
     return kExitBadInput;
   }
   if (list_app->parsed()) return list_command();
+  if (bench_app->parsed()) return bench_command(bench_options);
   if (kut_app->parsed()) return kut(common, std::move(kut_options), app.get_option("--timeout")->count() > 0);
   if (mtree_app->parsed()) return mtree(common, images, bios_path, flat, slots);
   if (run_app->parsed()) images.insert(images.end(), run_images.begin(), run_images.end());

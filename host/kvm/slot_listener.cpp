@@ -34,19 +34,19 @@ std::optional<MemorySlot> SlotListener::slot_for(const memory::FlatRange& range)
 
 Result<void> SlotListener::apply(const MemorySlot& slot) { return m_table.set_memory_slot(slot); }
 
+// The lowest free id, from a set of freed ones: scanning every id for a free one made
+// registering n slots O(n^2) (10,000 regions took 60 ms, `slotbox bench`).
 Result<uint32_t> SlotListener::allocate_id() {
-  for (uint32_t id = 0; id < m_id_in_use.size(); ++id) {
-    if (!m_id_in_use[id]) {
-      m_id_in_use[id] = true;
-      return id;
-    }
+  if (!m_free_ids.empty()) {
+    uint32_t id = *m_free_ids.begin();
+    m_free_ids.erase(m_free_ids.begin());
+    return id;
   }
-  if (m_id_in_use.size() >= m_table.max_memory_slots()) {
+  if (m_ids_issued >= m_table.max_memory_slots()) {
     return fail(Error::bad_input("memory map", "needs more than the " + std::to_string(m_table.max_memory_slots()) +
                                                    " slots KVM allows (KVM_CAP_NR_MEMSLOTS)"));
   }
-  m_id_in_use.push_back(true);
-  return static_cast<uint32_t>(m_id_in_use.size() - 1);
+  return m_ids_issued++;
 }
 
 Result<void> SlotListener::region_del(const memory::FlatRange& range) {
@@ -63,7 +63,7 @@ Result<void> SlotListener::region_del(const memory::FlatRange& range) {
   deletion.size = 0;
   deletion.flags = 0;
   SLOTBOX_TRY_VOID(apply(deletion));
-  m_id_in_use[found->second.slot.id] = false;
+  m_free_ids.insert(found->second.slot.id);
   m_slots_by_gpa.erase(found);
   return {};
 }
@@ -73,7 +73,7 @@ Result<void> SlotListener::region_add(const memory::FlatRange& range) {
   if (!slot) return {};
   slot->id = SLOTBOX_TRY(allocate_id());
   if (Result<void> applied = apply(*slot); !applied) {
-    m_id_in_use[slot->id] = false;
+    m_free_ids.insert(slot->id);
     return applied;
   }
   m_slots_by_gpa[slot->gpa] = Entry{*slot, range.region, range.offset + (slot->gpa - range.range.start)};

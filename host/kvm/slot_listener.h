@@ -11,6 +11,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 namespace slotbox::kvm {
@@ -52,7 +53,8 @@ private:
 
   MemorySlotTable& m_table;
   std::map<uint64_t, Entry> m_slots_by_gpa;
-  std::vector<bool> m_id_in_use;
+  uint32_t m_ids_issued = 0;     // ids 0 .. m_ids_issued - 1 have been handed out
+  std::set<uint32_t> m_free_ids;  // of those, the ones free again
   // Dirty pages fetched from logging slots just before their deletion, by region, until
   // dirty_pages() hands them out.
   std::map<const memory::Region*, std::vector<uint64_t>> m_dirty_in_deleted_slots;

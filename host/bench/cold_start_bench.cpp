@@ -1,0 +1,86 @@
+#include "host/bench/cold_start_bench.h"
+
+#include "host/bench/bench_rom.h"
+#include "host/bench/process_series.h"
+#include "host/bench/qemu_command.h"
+#include "host/bench/rom_file.h"
+#include "host/loader/embedded_images.h"
+
+#include <algorithm>
+
+namespace slotbox::bench {
+namespace {
+
+// QEMU takes ~100 ms a start even on KVM (seconds under the nested harness): fewer trials.
+unsigned qemu_trials(const BenchContext& context) { return std::min(context.trials, context.quick ? 3u : 10u); }
+
+struct Runner {
+  const BenchContext& context;
+  Section& section;
+
+  std::optional<Summary> wall(const std::vector<std::string>& argv, unsigned trials, int expected_exit = 0) {
+    auto series = run_series(argv, trials, expected_exit);
+    if (!series) {
+      section.notes.push_back("not measured: " + series.error().message());
+      return std::nullopt;
+    }
+    return series->wall_ms;
+  }
+
+  void add(std::string name, const std::optional<Summary>& value, std::string baseline_name,
+           const std::optional<Summary>& baseline, bool comparable = true, std::string note = {}) {
+    if (!value) return;
+    Figure figure{std::move(name), "ms", *value, {}, std::nullopt, std::nullopt, comparable, std::move(note)};
+    if (baseline) {
+      figure.baseline_name = std::move(baseline_name);
+      figure.baseline = baseline;
+    }
+    section.figures.push_back(compared(std::move(figure)));
+  }
+
+  // QEMU against slotbox: the ratio says how many times slower QEMU starts.
+  void add_qemu(const std::string& machine, const std::string& rom_name, const std::string& rom_path,
+                const std::optional<Summary>& slotbox, const std::string& slotbox_name) {
+    if (context.qemu.empty()) return;
+    auto qemu = wall(qemu_command(context, machine, rom_path), qemu_trials(context), kQemuGuestPassed);
+    std::string accel = qemu_accelerator(context);
+    add("QEMU -M " + machine + " " + rom_name + " (" + accel + ")", qemu, slotbox_name, slotbox,
+        context.qemu_on_kvm,
+        context.qemu_on_kvm ? "" : "QEMU ran under TCG (no usable /dev/kvm): its ratio is not comparable");
+  }
+};
+
+} // namespace
+
+Section cold_start_section(const BenchContext& context) {
+  Section section{"cold_start", "Cold start, whole process (posix_spawn to exit)", kvm_skip_reason(context), {}, {}};
+  if (!section.skipped.empty()) return section;
+  Runner run{context, section};
+  auto min_rom = RomFile::create("min.rom", bench_rom({BenchGuest::kExitAtOnce}));
+  if (!min_rom) return Section{section.name, section.title, min_rom.error().message(), {}, {}};
+
+  auto slotbox_min = run.wall({context.slotbox, "run", min_rom->path()}, context.trials);
+  std::optional<Summary> floor;
+  if (!context.floor.empty())
+    floor = run.wall({context.floor, min_rom->path()}, context.trials);
+  else
+    section.notes.push_back("slotbox-floor is not next to slotbox: no raw floor");
+  run.add("slotbox run min.rom", slotbox_min, "raw floor", floor);
+  run.add("raw floor (slotbox-floor min.rom)", floor, "", std::nullopt);
+  run.add("slotbox --version", run.wall({context.slotbox, "--version"}, context.trials), "", std::nullopt, true,
+          "exec and exit of the slotbox binary alone");
+  run.add_qemu("pc", "min.rom", min_rom->path(), slotbox_min, "slotbox");
+  run.add_qemu("microvm", "min.rom", min_rom->path(), slotbox_min, "slotbox");
+
+  auto slotbox_hello = run.wall({context.slotbox, "run", "hello"}, context.trials);
+  run.add("slotbox run hello", slotbox_hello, "", std::nullopt);
+  if (const auto* hello = loader::find_embedded_image("hello")) {
+    if (auto hello_rom = RomFile::create("hello.rom", hello->bytes))
+      run.add_qemu("pc", "hello.rom", hello_rom->path(), slotbox_hello, "slotbox");
+  }
+  if (context.qemu.empty()) section.notes.push_back("qemu-system-x86_64 is not installed: no QEMU figures");
+  section.notes.push_back("min.rom: 64 KiB whose reset vector writes 0 to port 0xF4; slotbox and QEMU get -m/--ram 4G");
+  return section;
+}
+
+} // namespace slotbox::bench

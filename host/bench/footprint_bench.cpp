@@ -1,0 +1,70 @@
+#include "host/bench/footprint_bench.h"
+
+#include "host/bench/bench_rom.h"
+#include "host/bench/peak_rss.h"
+#include "host/bench/process_series.h"
+#include "host/bench/rom_file.h"
+
+#include <algorithm>
+#include <map>
+
+namespace slotbox::bench {
+namespace {
+
+Figure figure(std::string name, std::string unit, Summary value, std::string baseline_name, Summary baseline) {
+  return compared(Figure{std::move(name), std::move(unit), value, std::move(baseline_name), baseline, std::nullopt, true, {}});
+}
+
+struct Footprint {
+  Summary wall_ms;
+  Summary peak_rss_mib;
+  std::string stderr_tail;
+};
+
+// Times come from plain runs; the peak RSS from a few more under ptrace (peak_rss.h),
+// which would distort the times.
+Result<Footprint> footprint(const std::vector<std::string>& argv, unsigned trials) {
+  ProcessSeries series = SLOTBOX_TRY(run_series(argv, trials));
+  std::vector<double> rss;
+  for (unsigned i = 0; i < std::min(trials, 5u); ++i) rss.push_back(SLOTBOX_TRY(peak_rss_mib(argv)));
+  return Footprint{series.wall_ms, summarize(std::move(rss)), series.stderr_tail};
+}
+
+} // namespace
+
+Section footprint_section(const BenchContext& context) {
+  Section section{"footprint", "Footprint: peak RSS and start time against configured RAM", kvm_skip_reason(context), {}, {}};
+  if (!section.skipped.empty()) return section;
+  std::map<std::string, Footprint> hello;
+  for (const char* ram : {"1G", "4G", "64G"}) {
+    auto measured = footprint({context.slotbox, "run", "hello", "--ram", ram}, context.trials);
+    if (!measured) {
+      section.notes.push_back("--ram " + std::string(ram) + ": not measured: " + measured.error().message());
+      continue;
+    }
+    hello[ram] = *measured;
+  }
+  for (const char* ram : {"4G", "64G"}) {
+    if (!hello.count(ram) || !hello.count("1G")) continue;
+    section.figures.push_back(figure("hello --ram " + std::string(ram) + ": start to exit", "ms", hello[ram].wall_ms,
+                                     "--ram 1G", hello["1G"].wall_ms));
+    section.figures.push_back(figure("hello --ram " + std::string(ram) + ": peak RSS", "MiB", hello[ram].peak_rss_mib,
+                                     "--ram 1G", hello["1G"].peak_rss_mib));
+  }
+  if (hello.count("64G") && !hello["64G"].stderr_tail.empty())
+    section.notes.push_back("--ram 64G said: " + hello["64G"].stderr_tail);
+  auto min_rom = RomFile::create("min.rom", bench_rom({BenchGuest::kExitAtOnce}));
+  if (min_rom && !context.floor.empty()) {
+    auto ours = footprint({context.slotbox, "run", min_rom->path()}, context.trials);
+    auto raw = footprint({context.floor, min_rom->path()}, context.trials);
+    if (ours && raw)
+      section.figures.push_back(figure("min.rom: peak RSS", "MiB", ours->peak_rss_mib, "raw floor process",
+                                       raw->peak_rss_mib));
+    else
+      section.notes.push_back("min.rom: not measured: " + (!ours ? ours.error() : raw.error()).message());
+  }
+  section.notes.push_back("peak RSS: VmHWM of the process at its exit (ptrace); hello is `slotbox run hello`");
+  return section;
+}
+
+} // namespace slotbox::bench

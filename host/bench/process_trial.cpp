@@ -1,0 +1,76 @@
+#include "host/bench/process_trial.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <climits>
+
+extern char** environ;
+
+namespace slotbox::bench {
+namespace {
+
+// Keeps the last line a child wrote on stderr (it may print a warning, or why it failed).
+std::string last_line(int fd) {
+  std::string text;
+  char buffer[4096];
+  ::lseek(fd, 0, SEEK_SET);
+  ssize_t n;
+  while ((n = ::read(fd, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<size_t>(n));
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  size_t newline = text.rfind('\n');
+  return newline == std::string::npos ? text : text.substr(newline + 1);
+}
+
+} // namespace
+
+Result<ProcessTrial> run_process(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  int stderr_fd = ::memfd_create("bench stderr", MFD_CLOEXEC);
+  if (stderr_fd < 0) return fail(Error::from_errno("memfd_create", "stderr of " + argv[0]));
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, stderr_fd, 2);
+
+  auto start = std::chrono::steady_clock::now();
+  pid_t pid = 0;
+  int error = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (error != 0) {
+    ::close(stderr_fd);
+    return fail(Error::from_errno("posix_spawn", argv[0], error));
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) {
+      ::close(stderr_fd);
+      return fail(Error::from_errno("waitpid", argv[0]));
+    }
+  }
+  auto end = std::chrono::steady_clock::now();
+  ProcessTrial trial;
+  trial.wall_ms = std::chrono::duration<double, std::milli>(end - start).count();
+  trial.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  trial.stderr_tail = last_line(stderr_fd);
+  ::close(stderr_fd);
+  return trial;
+}
+
+std::string executable_directory() {
+  char path[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - 1);
+  if (n <= 0) return ".";
+  std::string text(path, static_cast<size_t>(n));
+  size_t slash = text.rfind('/');
+  return slash == std::string::npos ? "." : text.substr(0, slash);
+}
+
+} // namespace slotbox::bench

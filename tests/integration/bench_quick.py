@@ -1,0 +1,120 @@
+"""`slotbox bench` as a smoke test: the report's shape, never its timings (benchmarks are
+not tests). Without /dev/kvm every KVM section must say it is skipped and why, and the
+memory-map section must still run.
+
+usage: bench_quick.py SLOTBOX CASE            CASE: quick (JSON), text, bad-section
+       bench_quick.py SLOTBOX nested BACKEND  the same JSON checks on scripts/nested's KVM
+"""
+import json
+import os
+import sys
+
+from support import fail, run
+
+SECTIONS = ["cold_start", "lifecycle", "exits", "memory_map", "footprint", "first_touch", "suite"]
+NESTED = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "nested")
+
+
+def check_summary(where, summary):
+    for key in ("median", "min", "max", "trials"):
+        if not isinstance(summary.get(key), (int, float)):
+            fail(f"{where}: '{key}' is not a number")
+    if summary["trials"] < 1:
+        fail(f"{where}: no trials")
+    if not summary["min"] <= summary["median"] <= summary["max"]:
+        fail(f"{where}: median {summary['median']} outside min..max {summary['min']}..{summary['max']}")
+
+
+def check_figure(where, figure):
+    for key in ("name", "unit"):
+        if not isinstance(figure.get(key), str) or not figure[key]:
+            fail(f"{where}: no '{key}'")
+    check_summary(f"{where} value", figure["value"])
+    if figure["baseline"] is None:
+        if figure["ratio"] is not None:
+            fail(f"{where}: a ratio without a baseline")
+    else:
+        check_summary(f"{where} baseline", figure["baseline"])
+        if not figure["baseline"].get("name"):
+            fail(f"{where}: the baseline has no name")
+        if figure["baseline"]["median"] > 0 and not isinstance(figure["ratio"], (int, float)):
+            fail(f"{where}: a baseline but no ratio")
+    if not isinstance(figure.get("comparable"), bool):
+        fail(f"{where}: 'comparable' is not true or false")
+
+
+def check_report(report, expect_kvm):
+    machine = report.get("machine", {})
+    for key in ("cpu", "cpus", "memory_bytes", "kernel"):
+        if key not in machine:
+            fail(f"machine: no '{key}'")
+    if report.get("quick") is not True:
+        fail("'quick' is not true under --quick")
+    names = [section.get("name") for section in report.get("sections", [])]
+    if names != SECTIONS:
+        fail(f"sections {names}, expected {SECTIONS}")
+    has_kvm = machine.get("kvm") is not None
+    if expect_kvm and not has_kvm:
+        fail(f"no KVM in the report: {machine.get('kvm_unavailable')}")
+    for section in report["sections"]:
+        name = section["name"]
+        print(f"{name}: {'skipped: ' + section['skipped'] if section['skipped'] else str(len(section['figures'])) + ' figures'}")
+        for note in section.get("notes", []):
+            print(f"  note: {note}")
+        if name != "memory_map" and not has_kvm:
+            if not section["skipped"] or "/dev/kvm" not in section["skipped"]:
+                fail(f"{name}: without KVM it must be skipped, naming /dev/kvm")
+            continue
+        if section["skipped"]:
+            fail(f"{name}: skipped: {section['skipped']}")
+        if not section["figures"]:
+            fail(f"{name}: no figures")
+        for i, figure in enumerate(section["figures"]):
+            check_figure(f"{name} figure {i} ({figure.get('name')})", figure)
+    memory_map = report["sections"][SECTIONS.index("memory_map")]
+    figures = {figure["name"]: figure for figure in memory_map["figures"]}
+    for n in (10, 100, 1000, 10000):
+        if f"{n} regions" not in figures:
+            fail(f"memory_map: no figure for {n} regions")
+    calls = figures.get("1 of 1000 regions moved: slot calls")
+    if not calls or calls["value"]["max"] != 2:
+        fail("memory_map: moving one region of 1000 must take exactly 2 slot calls (delete + add)")
+    if has_kvm:
+        cold = {figure["name"]: figure for figure in report["sections"][0]["figures"]}
+        if cold.get("slotbox run min.rom", {}).get("baseline", {}) is None or "slotbox run min.rom" not in cold:
+            fail("cold_start: no 'slotbox run min.rom' beside the raw floor")
+        if len(report["sections"][SECTIONS.index("exits")]["figures"]) != 4:
+            fail("exits: expected port I/O and MMIO at CPL0 and CPL3")
+
+
+def main():
+    slotbox, case = sys.argv[1], sys.argv[2]
+    if case == "bad-section":
+        result = run([slotbox, "bench", "--section", "nope"], timeout=30)
+        print(result.stderr.strip())
+        if result.returncode != 2 or "--section nope" not in result.stderr:
+            fail(f"exit {result.returncode}: expected 2 and a message naming --section nope")
+        return
+    if case == "text":
+        result = run([slotbox, "bench", "--quick", "--section", "memory_map"], timeout=300)
+        print(result.stdout)
+        if result.returncode != 0 or "== Memory map" not in result.stdout or "10000 regions" not in result.stdout:
+            fail(f"exit {result.returncode}: the text report lacks the memory-map section")
+        return
+    command = [slotbox, "bench", "--quick", "--format", "json"]
+    expect_kvm = case == "nested"
+    if expect_kvm:
+        command = [NESTED, "--backend", sys.argv[3], "--", *command, "--trials", "2"]
+    result = run(command, timeout=1800)
+    if result.returncode != 0:
+        fail(f"exit {result.returncode}: {result.stderr.strip()}")
+    try:
+        report = json.loads(result.stdout)
+    except json.JSONDecodeError as error:
+        fail(f"not JSON: {error}")
+    check_report(report, expect_kvm)
+    print("the report has the expected shape")
+
+
+if __name__ == "__main__":
+    main()
