@@ -7,8 +7,12 @@ set(SLOTBOX_GUEST_CXX_FLAGS
   -mgeneral-regs-only -mcmodel=small
   # keeps g++ from turning the loops in memcpy() & co. into calls to themselves
   -fno-tree-loop-distribute-patterns
-  # guest-physical address 0 is RAM like any other (as in the Linux kernel)
+  # a null pointer is dereferenced as written, so it faults on the unmapped page 0
+  # instead of being assumed away (as in the Linux kernel)
   -fno-delete-null-pointer-checks
+  # large frames touch every page on the way down, so an overflow hits the stack's guard
+  # page instead of jumping over it
+  -fstack-clash-protection
   -Wall -Wextra -Werror)
 set(SLOTBOX_DEFAULT_ROM_SIZE 0x40000)  # 256 KiB, like SeaBIOS's bios-256k.bin
 

@@ -209,10 +209,14 @@ ap_long_mode_entry:
     hlt
     jmp .not_wanted
 
-; The kernel stack: the boot stub's, then every trap's from CPL3 (TSS.RSP0).
+; The kernel stack: the boot stub's, then every trap's from CPL3 (TSS.RSP0). The page
+; under it stays unmapped once the kernel runs (page_protection.cpp), so an overflow
+; faults there instead of running over what lies below.
 KERNEL_STACK_SIZE equ 16 * 1024
-section .stack nobits alloc write align=16      ; not zeroed: see linker/rom.ld
-global kernel_stack_top
+section .kernel_only nobits alloc write align=4096  ; not zeroed: see linker/rom.ld
+global kernel_stack_guard, kernel_stack_top
+kernel_stack_guard:
+    resb 4096
     resb KERNEL_STACK_SIZE
 kernel_stack_top:
 

@@ -29,6 +29,8 @@ enum class KernelOp : uint64_t {
                        //   -> the index if withdrawn (that AP will never run), else 0
   kSendInit = 16,      // rdi = APIC id: an INIT IPI
   kSendStartup = 17,   // rdi = APIC id, rsi = vector: a STARTUP IPI
+  kOverflowKernelStack = 18,  // for negative images: recurse at CPL0 until the kernel
+                              //   stack's guard page stops it (faults/kernel-stack-overflow)
 };
 
 inline uint64_t kernel_call(KernelOp op, uint64_t argument = 0, uint64_t argument2 = 0) {
