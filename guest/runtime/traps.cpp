@@ -14,6 +14,7 @@ namespace slotbox::guest {
 namespace {
 
 constexpr uint64_t kInvalidOpcode = 6;
+constexpr uint64_t kDoubleFault = 8;
 constexpr uint8_t kUd2[2] = {0x0F, 0x0B};
 
 constexpr uint64_t kProbedVectors[] = {6, 13, 14};  // #UD, #GP, #PF
@@ -127,11 +128,17 @@ bool caught_by_probe(TrapFrame& frame) {
   const char* cause = fault_cause(current_cpu(), frame.vector, frame.error_code, cr2);
   char what[48] = "unexpected exception";
   if (cause) format_to(what, sizeof what, "%s:", cause);
+  // After a #DF, CR2 holds the address of the #PF that could not be delivered, and which
+  // push of the delivery faulted first differs between CPUs and KVM's shadow MMU (0x...68
+  // on one, 0x...70 on another): name the page instead, so the line is the same everywhere.
+  char address[40];
+  if (cause && frame.vector == kDoubleFault) format_to(address, sizeof address, "page 0x%lx", cr2 & ~uint64_t{0xFFF});
+  else format_to(address, sizeof address, "cr2 0x%lx", cr2);
   char line[240];
   size_t length = format_to(line, sizeof line,
-                            "Bail out! %s %s (vector %lu, error code 0x%lx) at rip 0x%lx, cr2 0x%lx, CPL %lu%s\n",
+                            "Bail out! %s %s (vector %lu, error code 0x%lx) at rip 0x%lx, %s, CPL %lu%s\n",
                             what, slotbox::abi::kExceptionNames[frame.vector % slotbox::abi::kExceptionVectors],
-                            frame.vector, frame.error_code, frame.rip, cr2, frame.cs & 3, where);
+                            frame.vector, frame.error_code, frame.rip, address, frame.cs & 3, where);
   kernel_console_write(line, length < sizeof line ? length : sizeof line - 1);
   exit_guest(slotbox::abi::kStatusCrash + frame.vector % slotbox::abi::kExceptionVectors);
 }

@@ -90,13 +90,18 @@ Result<RunOptions> run_options(const CommonOptions& common, const std::vector<st
   if (!common.output_path.empty() && common.format == ReportFormat::kText)
     return fail(Error::bad_input("--output " + common.output_path, "needs --format tap, json or junit"));
   return RunOptions{ram, timeout, images, std::move(map), std::move(image_arguments), common.format,
-                    common.output_path, common.stats, common.trace, common.smp, common.jobs, std::move(kernel)};
+                    common.output_path, common.stats, common.trace, common.smp, common.jobs, std::move(kernel), {}};
 }
 
 int run(const CommonOptions& common, const std::vector<std::string>& images,
-        std::vector<std::string> image_arguments, KernelOptions kernel) {
+        std::vector<std::string> image_arguments, KernelOptions kernel, const std::vector<std::string>& per_image) {
   auto options = run_options(common, images, std::move(image_arguments), std::move(kernel));
   if (!options) return report_error(options.error());
+  for (const std::string& text : per_image) {
+    auto argument = parse_image_argument(text);
+    if (!argument) return report_error(argument.error());
+    options->per_image_arguments.push_back(std::move(*argument));
+  }
   return run_command(*options);
 }
 
@@ -144,7 +149,10 @@ int main(int argc, char** argv) {
   CommonOptions common;
   std::vector<std::string> images;
   add_common_options(app, common);
-  app.add_option("images", images, "embedded image names or ROM files (default: all embedded)");
+  app.add_option("images", images, "embedded image names or globs ('faults/*'), ROM files (default: all embedded)");
+  std::vector<std::string> per_image_arguments;
+  app.add_option("--arg", per_image_arguments,
+                 "IMAGE:ARGUMENT, an argument for the images IMAGE names (a name or glob): touch:--window=1G");
 
   CLI::App* run_app = app.add_subcommand("run", "run images, each in a fresh VM (the default)");
   std::vector<std::string> run_images;
@@ -185,5 +193,5 @@ int main(int argc, char** argv) {
   if (mtree_app->parsed())
     return mtree(common, bios_path, slots ? MtreeView::kSlots : flat ? MtreeView::kFlat : MtreeView::kTree);
   if (run_app->parsed()) images.insert(images.end(), run_images.begin(), run_images.end());
-  return run(common, images, std::move(image_arguments), std::move(kernel));
+  return run(common, images, std::move(image_arguments), std::move(kernel), per_image_arguments);
 }

@@ -2,6 +2,7 @@
 // or collected into a report (--format tap|json|junit, --output FILE), and the summary.
 #pragma once
 
+#include "host/cli/image_arguments.h"
 #include "host/cli/image_source.h"
 #include "host/cli/report.h"
 #include "host/kvm/system.h"
@@ -29,6 +30,7 @@ struct RunOptions {
   uint32_t smp = 1;                              // --smp: vCPUs per VM
   uint32_t jobs = 1;                             // --jobs: images in parallel
   KernelOptions kernel;                          // --kernel, --initrd, --append
+  std::vector<ImageArgument> per_image_arguments;  // --arg IMAGE:ARGUMENT
 };
 
 int run_command(const RunOptions& options);
