@@ -1,5 +1,7 @@
 #include "host/loader/rom_image.h"
 
+#include "host/loader/elf_rom.h"
+
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -51,13 +53,22 @@ Result<RomImage> RomImage::from_file(const std::string& path) {
   if (::stat(path.c_str(), &info) != 0) return fail(unreadable(path));
   if (!S_ISREG(info.st_mode))
     return fail(Error::bad_input("image " + path, "not a regular file"));
-  if (info.st_size > static_cast<off_t>(kMaxSize))
-    return fail(Error::bad_input("image " + path, "size " + std::to_string(info.st_size) +
-                                                       " is larger than 16 MiB"));
   std::ifstream file(path, std::ios::binary);
   if (!file) return fail(unreadable(path));
+  uint8_t magic[4] = {};
+  file.read(reinterpret_cast<char*>(magic), sizeof magic);
+  bool elf = is_elf(std::span<const uint8_t>(magic, static_cast<size_t>(file.gcount())));
+  if (!elf && info.st_size > static_cast<off_t>(kMaxSize))
+    return fail(Error::bad_input("image " + path, "size " + std::to_string(info.st_size) +
+                                                       " is larger than 16 MiB"));
+  if (elf && info.st_size > static_cast<off_t>(kMaxElfSize))
+    return fail(Error::bad_input("image " + path, "ELF size " + std::to_string(info.st_size) +
+                                                       " is larger than 256 MiB"));
+  file.clear();
+  file.seekg(0);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(file)), {});
   if (file.bad()) return fail(unreadable(path));
+  if (elf) return from_bytes(path, SLOTBOX_TRY(rom_from_elf(path, bytes)));
   return from_bytes(path, bytes);
 }
 
