@@ -31,7 +31,7 @@ CPUID_PDPE1GB   equ 1 << 26         ; EDX of 0x80000001: 1 GiB pages
 
 ; PAE on, CR3 from %1, EFER.LME, then PE and PG together, straight into long mode, and on
 ; to %2 in the 64-bit code segment: on PVM, 32-bit PAE paging on its own raised #GP at
-; CR0.PG (DESIGN.md section 7). Clobbers eax, ecx, edx.
+; CR0.PG (docs/design.md §7). Clobbers eax, ecx, edx.
 %macro ENTER_LONG_MODE 2
     mov eax, cr4
     or eax, CR4_PAE

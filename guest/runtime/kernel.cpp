@@ -1,6 +1,6 @@
 // Descriptor tables and the one-way switch from CPL0 to CPL3: the boot CPU's to the
 // checks, and each application processor's to its wait for work (smp.cpp). The kernel
-// stays tiny: on PVM each CPL0 instruction is emulated (DESIGN.md §7).
+// stays tiny: on PVM each CPL0 instruction is emulated (docs/design.md §7).
 #include "kernel.h"
 
 #include "page_protection.h"

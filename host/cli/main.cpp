@@ -152,7 +152,9 @@ int main(int argc, char** argv) {
   app.add_option("images", images, "embedded image names or globs ('faults/*'), ROM files (default: all embedded)");
   std::vector<std::string> per_image_arguments;
   app.add_option("--arg", per_image_arguments,
-                 "IMAGE:ARGUMENT, an argument for the images IMAGE names (a name or glob): touch:--window=1G");
+                 "IMAGE:ARGUMENT, an argument for the images IMAGE names (a name or glob): touch:--window=1G")
+      ->allow_extra_args(false)  // one value per --arg: the image names after it are not its values
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 
   CLI::App* run_app = app.add_subcommand("run", "run images, each in a fresh VM (the default)");
   std::vector<std::string> run_images;

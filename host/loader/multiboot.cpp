@@ -24,7 +24,7 @@ struct PhdrOffsets {
   static constexpr uint32_t kType = 0, kOffset = 4, kPaddr = 12, kFilesz = 16, kMemsz = 20;
 };
 
-// Where the PC has RAM below 4 GiB (DESIGN.md §3): conventional memory, then from 1 MiB.
+// Where the PC has RAM below 4 GiB (docs/design.md §3): conventional memory, then from 1 MiB.
 constexpr uint64_t kConventionalEnd = 0xA0000;
 constexpr uint64_t kExtendedStart = 0x100000;
 constexpr uint64_t kFourGiB = 1ull << 32;

@@ -1,7 +1,7 @@
 // Privileged services for checks running at CPL3. A call is a `ud2` with the operation in
 // rax and the argument in rdi; the kernel's #UD handler performs it, puts the result in
 // rax and skips the ud2. Not `int n` or `syscall`: on PVM, `int n` from CPL3 triple-faults
-// and `syscall` cannot return (DESIGN.md section 7); an exception trap works everywhere.
+// and `syscall` cannot return (docs/design.md §7); an exception trap works everywhere.
 #pragma once
 
 #include <stdint.h>
