@@ -7,10 +7,25 @@ set(SLOTBOX_GUEST_CXX_FLAGS
   -mgeneral-regs-only -mcmodel=small
   # keeps g++ from turning the loops in memcpy() & co. into calls to themselves
   -fno-tree-loop-distribute-patterns
-  # guest-physical address 0 is RAM like any other (as in the Linux kernel)
+  # a null pointer is dereferenced as written, so it faults on the unmapped page 0
+  # instead of being assumed away (as in the Linux kernel)
   -fno-delete-null-pointer-checks
+  # large frames touch every page on the way down, so an overflow hits the stack's guard
+  # page instead of jumping over it
+  -fstack-clash-protection
   -Wall -Wextra -Werror)
 set(SLOTBOX_DEFAULT_ROM_SIZE 0x40000)  # 256 KiB, like SeaBIOS's bios-256k.bin
+
+# What an image links with and how, set by whoever includes this file: in this tree the
+# runtime's object library and linker/rom.ld; in an installed package (slotboxConfig.cmake)
+# the static library, whole (the boot code is reached from the reset vector, not from the
+# image), and the installed rom.ld.
+if(NOT DEFINED SLOTBOX_GUEST_LINK)
+  set(SLOTBOX_GUEST_LINK slotbox_guest_runtime)
+endif()
+if(NOT DEFINED SLOTBOX_LINKER_SCRIPT)
+  set(SLOTBOX_LINKER_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/../linker/rom.ld)
+endif()
 
 # slotbox_add_image(NAME SOURCES... [ROM_SIZE bytes])
 # Builds ${CMAKE_BINARY_DIR}/images/NAME.rom from the image's sources, the guest runtime
@@ -28,14 +43,15 @@ function(slotbox_add_image name)
   add_executable(${elf_target} ${image_UNPARSED_ARGUMENTS})
   # The runtime's PUBLIC options give C++ sources the freestanding flags; .asm sources
   # of an image are assembled by NASM as they are.
-  target_link_libraries(${elf_target} PRIVATE slotbox_guest_runtime)
+  target_link_libraries(${elf_target} PRIVATE ${SLOTBOX_GUEST_LINK})
+  set_target_properties(${elf_target} PROPERTIES CXX_STANDARD 23 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
   target_link_options(${elf_target} PRIVATE
     -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
-    -Wl,--defsym=ROM_SIZE=${image_ROM_SIZE} -T ${PROJECT_SOURCE_DIR}/linker/rom.ld)
+    -Wl,--defsym=ROM_SIZE=${image_ROM_SIZE} -T ${SLOTBOX_LINKER_SCRIPT})
   set_target_properties(${elf_target} PROPERTIES
     OUTPUT_NAME ${target_suffix}.elf
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/images/elf
-    LINK_DEPENDS ${PROJECT_SOURCE_DIR}/linker/rom.ld)
+    LINK_DEPENDS ${SLOTBOX_LINKER_SCRIPT})
 
   add_custom_command(OUTPUT ${rom}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/images

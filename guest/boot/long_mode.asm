@@ -31,7 +31,7 @@ CPUID_PDPE1GB   equ 1 << 26         ; EDX of 0x80000001: 1 GiB pages
 
 ; PAE on, CR3 from %1, EFER.LME, then PE and PG together, straight into long mode, and on
 ; to %2 in the 64-bit code segment: on PVM, 32-bit PAE paging on its own raised #GP at
-; CR0.PG (DESIGN.md section 7). Clobbers eax, ecx, edx.
+; CR0.PG (docs/design.md §7). Clobbers eax, ecx, edx.
 %macro ENTER_LONG_MODE 2
     mov eax, cr4
     or eax, CR4_PAE
@@ -209,10 +209,14 @@ ap_long_mode_entry:
     hlt
     jmp .not_wanted
 
-; The kernel stack: the boot stub's, then every trap's from CPL3 (TSS.RSP0).
+; The kernel stack: the boot stub's, then every trap's from CPL3 (TSS.RSP0). The page
+; under it stays unmapped once the kernel runs (page_protection.cpp), so an overflow
+; faults there instead of running over what lies below.
 KERNEL_STACK_SIZE equ 16 * 1024
-section .stack nobits alloc write align=16      ; not zeroed: see linker/rom.ld
-global kernel_stack_top
+section .kernel_only nobits alloc write align=4096  ; not zeroed: see linker/rom.ld
+global kernel_stack_guard, kernel_stack_top
+kernel_stack_guard:
+    resb 4096
     resb KERNEL_STACK_SIZE
 kernel_stack_top:
 

@@ -19,7 +19,7 @@ boot16:
 
 ; The boot GDT lives in the ROM, so the accessed bit of every descriptor is preset
 ; (types 0x9B/0x93): a CPU write of the bit into a read-only slot would become an MMIO
-; exit that KVM retries forever (DESIGN.md section 7).
+; exit that KVM retries forever (docs/design.md §7).
 align 8
 boot_gdt:
     dq 0

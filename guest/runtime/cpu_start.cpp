@@ -3,6 +3,7 @@
 // data and TSS, copies the real-mode trampoline from the ROM to a page below 1 MiB, leaves
 // each AP's kernel stack beside it, and sends INIT and STARTUP IPIs through its local APIC.
 #include "kernel.h"
+#include "page_protection.h"
 #include "per_cpu.h"
 #include "slotbox/smp.h"
 
@@ -89,8 +90,9 @@ uint64_t prepare_cpu(uint64_t index) {
   }
   g_prepared |= 1ull << index;
   init_cpu_data(static_cast<unsigned>(index));
+  protect_cpu_area(static_cast<unsigned>(index));
   PerCpu& cpu = cpu_data(static_cast<unsigned>(index));
-  install_task_state(static_cast<unsigned>(index), cpu.kernel_stack_top);
+  install_task_state(static_cast<unsigned>(index), cpu.kernel_stack_top, cpu.double_fault_stack_top);
   __atomic_store_n(&ap_parameters.stacks[index], cpu.kernel_stack_top, __ATOMIC_RELEASE);
   return reinterpret_cast<uint64_t>(ap_trampoline_page) >> 12;
 }

@@ -1,8 +1,9 @@
 // Descriptor tables and the one-way switch from CPL0 to CPL3: the boot CPU's to the
 // checks, and each application processor's to its wait for work (smp.cpp). The kernel
-// stays tiny: on PVM each CPL0 instruction is emulated (DESIGN.md §7).
+// stays tiny: on PVM each CPL0 instruction is emulated (docs/design.md §7).
 #include "kernel.h"
 
+#include "page_protection.h"
 #include "per_cpu.h"
 #include "slotbox/smp.h"
 
@@ -15,8 +16,8 @@ extern "C" [[noreturn]] void ap_user_start(); // smp.cpp
 namespace slotbox::guest {
 namespace {
 
-// 64-bit TSS (SDM vol. 3A 8.7): only RSP0 matters, the stack for traps from CPL3, and
-// the I/O map base.
+// 64-bit TSS (SDM vol. 3A 8.7): RSP0, the stack for traps from CPL3, IST1, the stack for
+// #DF, and the I/O map base.
 struct __attribute__((packed)) TaskState {
   uint32_t reserved0;
   uint64_t rsp[3];
@@ -62,6 +63,10 @@ constexpr uint64_t kUserDataDescriptor = 0x00CFF3000000FFFF;
 constexpr uint64_t kUserCodeDescriptor = 0x00AFFB000000FFFF;
 constexpr uint8_t kAvailableTss = 0x89;    // present, 64-bit TSS, available
 constexpr uint8_t kInterruptGate = 0x8E;   // present, DPL0, 64-bit interrupt gate
+// #DF gets a stack of its own (IST1): it is how a kernel stack overflow shows (a #PF the
+// CPU cannot push onto the guard page), and that needs a stack that is still there.
+constexpr uint64_t kDoubleFault = 8;
+constexpr uint8_t kDoubleFaultStack = 1;
 constexpr uint64_t kUserFlags = 0x3002;    // IOPL 3 (port I/O from CPL3), reserved bit 1, IF 0
 
 constexpr uint32_t kMsrGsBase = 0xC0000101;  // IA32_GS_BASE (SDM vol. 4 table 2-2)
@@ -69,13 +74,13 @@ constexpr uint32_t kMsrGsBase = 0xC0000101;  // IA32_GS_BASE (SDM vol. 4 table 2
 // The GDT: the four flat segments, then a TSS descriptor (two entries) per CPU.
 constexpr size_t kGdtEntries = kTaskState / 8 + 2 * kMaxCpus;
 
-// In .stack, which the boot stub does not zero: every byte zeroed at CPL0 is an emulated
-// write on PVM. Every gate is written at boot; a CPU's TSS and descriptor are written
+// In .kernel_only (out of CPL3's reach), which the boot stub does not zero: every byte
+// zeroed at CPL0 is an emulated write on PVM. Every gate is written at boot; a CPU's TSS and descriptor are written
 // before it loads them, and its GDTR ends at its own descriptor, so no CPU can see an
 // entry that was never written.
-__attribute__((section(".stack"))) TaskStates g_task_states;
-__attribute__((section(".stack"))) uint64_t g_gdt[kGdtEntries];
-__attribute__((section(".stack"))) Gate g_idt[32];
+__attribute__((section(".kernel_only"))) TaskStates g_task_states;
+__attribute__((section(".kernel_only"))) uint64_t g_gdt[kGdtEntries];
+__attribute__((section(".kernel_only"))) Gate g_idt[32];
 
 // What every CPU shares, written once by the boot CPU: the segments and the IDT, and the
 // I/O bitmap (one string instruction, as the boot stub zeroes .bss).
@@ -87,7 +92,8 @@ void write_shared_tables() {
   g_gdt[kUserCode >> 3] = kUserCodeDescriptor;
   for (size_t vector = 0; vector < 32; ++vector) {
     uint64_t handler = trap_stubs[vector];
-    g_idt[vector] = Gate{static_cast<uint16_t>(handler), kKernelCode, 0, kInterruptGate,
+    uint8_t stack = vector == kDoubleFault ? kDoubleFaultStack : 0;
+    g_idt[vector] = Gate{static_cast<uint16_t>(handler), kKernelCode, stack, kInterruptGate,
                          static_cast<uint16_t>(handler >> 16), static_cast<uint32_t>(handler >> 32), 0};
   }
   uint8_t* map = g_task_states.io_map;
@@ -158,10 +164,11 @@ void set_gs_base(PerCpu& cpu) {
 
 // A TSS and its GDT descriptor for CPU `cpu` (SDM vol. 3A 8.2.3): base, limit through
 // the end of the shared I/O bitmap.
-void install_task_state(unsigned cpu, uint64_t kernel_stack_top) {
+void install_task_state(unsigned cpu, uint64_t kernel_stack_top, uint64_t double_fault_stack_top) {
   TaskState& task_state = g_task_states.cpu[cpu];
   task_state = TaskState{};
   task_state.rsp[0] = kernel_stack_top;
+  task_state.ist[kDoubleFaultStack - 1] = double_fault_stack_top;
   uint64_t base = reinterpret_cast<uint64_t>(&task_state);
   task_state.io_map_base = static_cast<uint16_t>(reinterpret_cast<uint64_t>(g_task_states.io_map) - base);
   uint64_t limit = reinterpret_cast<uint64_t>(&g_task_states.io_map_end) - base;
@@ -177,7 +184,8 @@ extern "C" [[noreturn]] void kernel_main() {
   using namespace slotbox::guest;
   write_shared_tables();
   init_cpu_data(0);
-  install_task_state(0, cpu_data(0).kernel_stack_top);
+  protect_boot_memory(cpu_data(0));
+  install_task_state(0, cpu_data(0).kernel_stack_top, cpu_data(0).double_fault_stack_top);
   run_cpu(0, user_start);
 }
 

@@ -16,8 +16,9 @@ inline constexpr uint16_t kUserCode = 0x20 | 3;
 inline constexpr uint16_t kTaskState = 0x28;  // the boot CPU's
 inline constexpr uint16_t task_state_selector(unsigned cpu) { return static_cast<uint16_t>(kTaskState + 16 * cpu); }
 
-// Writes CPU `cpu`'s TSS (traps from CPL3 switch to kernel_stack_top) and its descriptor.
-void install_task_state(unsigned cpu, uint64_t kernel_stack_top);
+// Writes CPU `cpu`'s TSS (traps from CPL3 switch to kernel_stack_top, #DF always to
+// double_fault_stack_top) and its descriptor.
+void install_task_state(unsigned cpu, uint64_t kernel_stack_top, uint64_t double_fault_stack_top);
 
 // Kernel calls that start the other CPUs (cpu_start.cpp, see kernel_call.h).
 uint64_t prepare_cpu(uint64_t index);

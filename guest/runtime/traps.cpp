@@ -3,6 +3,7 @@
 // kStatusCrash + vector. The report runs at CPL0 and never makes a kernel call: a `ud2`
 // here would be an unexpected #UD in turn, and the recursion would end in a triple fault.
 #include "kernel.h"
+#include "page_protection.h"
 #include "per_cpu.h"
 #include "slotbox/abi.h"
 #include "slotbox/console.h"
@@ -13,6 +14,7 @@ namespace slotbox::guest {
 namespace {
 
 constexpr uint64_t kInvalidOpcode = 6;
+constexpr uint64_t kDoubleFault = 8;
 constexpr uint8_t kUd2[2] = {0x0F, 0x0B};
 
 constexpr uint64_t kProbedVectors[] = {6, 13, 14};  // #UD, #GP, #PF
@@ -42,6 +44,16 @@ bool is_kernel_call(const TrapFrame& frame) {
 
 void write_serial(uint64_t bytes, uint64_t count) {
   asm volatile("rep outsb" : "+S"(bytes), "+c"(count) : "d"(abi::kSerialPort) : "memory");
+}
+
+// Deep enough to run off any stack; the volatile frame keeps each call from being merged
+// into the next.
+volatile uint64_t g_recursion_limit = ~0ull;
+[[gnu::noinline]] uint64_t recurse(uint64_t depth) {
+  volatile uint64_t frame[32];
+  frame[0] = depth;
+  if (depth == g_recursion_limit) return frame[0];
+  return recurse(depth + 1) + frame[0];
 }
 
 [[noreturn]] void triple_fault() {
@@ -76,6 +88,7 @@ uint64_t perform(KernelOp op, uint64_t argument, uint64_t argument2) {
   case KernelOp::kWithdrawCpu: return withdraw_cpu(argument);
   case KernelOp::kSendInit: return send_init(argument);
   case KernelOp::kSendStartup: return send_startup(argument, argument2);
+  case KernelOp::kOverflowKernelStack: return recurse(0);
   }
   return ~0ull;
 }
@@ -95,7 +108,8 @@ bool caught_by_probe(TrapFrame& frame) {
   return true;
 }
 
-// One line, straight to the serial port, then the crash status. The first CPU to crash
+// One line, straight to the serial port, then the crash status. A fault on a page the
+// runtime protects says what it hit first ("Bail out! stack overflow: #PF ..."). The first CPU to crash
 // reports and ends the run; another one waits for that end, so its line can neither mix
 // with the first nor follow it. A fault while reporting (say, a broken console) skips the
 // report rather than recursing. Only the other CPUs name themselves (" on CPU 3"): the
@@ -110,12 +124,21 @@ bool caught_by_probe(TrapFrame& frame) {
   }
   char where[16] = "";
   if (cpu != 0) format_to(where, sizeof where, " on CPU %u", cpu);
-  char line[200];
+  uint64_t cr2 = read_cr(2);
+  const char* cause = fault_cause(current_cpu(), frame.vector, frame.error_code, cr2);
+  char what[48] = "unexpected exception";
+  if (cause) format_to(what, sizeof what, "%s:", cause);
+  // After a #DF, CR2 holds the address of the #PF that could not be delivered, and which
+  // push of the delivery faulted first differs between CPUs and KVM's shadow MMU (0x...68
+  // on one, 0x...70 on another): name the page instead, so the line is the same everywhere.
+  char address[40];
+  if (cause && frame.vector == kDoubleFault) format_to(address, sizeof address, "page 0x%lx", cr2 & ~uint64_t{0xFFF});
+  else format_to(address, sizeof address, "cr2 0x%lx", cr2);
+  char line[240];
   size_t length = format_to(line, sizeof line,
-                            "Bail out! unexpected exception %s (vector %lu, error code 0x%lx) at rip 0x%lx, "
-                            "cr2 0x%lx, CPL %lu%s\n",
-                            slotbox::abi::kExceptionNames[frame.vector % slotbox::abi::kExceptionVectors], frame.vector,
-                            frame.error_code, frame.rip, read_cr(2), frame.cs & 3, where);
+                            "Bail out! %s %s (vector %lu, error code 0x%lx) at rip 0x%lx, %s, CPL %lu%s\n",
+                            what, slotbox::abi::kExceptionNames[frame.vector % slotbox::abi::kExceptionVectors],
+                            frame.vector, frame.error_code, frame.rip, address, frame.cs & 3, where);
   kernel_console_write(line, length < sizeof line ? length : sizeof line - 1);
   exit_guest(slotbox::abi::kStatusCrash + frame.vector % slotbox::abi::kExceptionVectors);
 }

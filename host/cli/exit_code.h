@@ -1,4 +1,4 @@
-// slotbox's exit codes (DESIGN.md §5, README "Exit codes").
+// slotbox's exit codes (docs/design.md §5, README "Exit codes").
 #pragma once
 
 #include "host/base/error.h"

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <fnmatch.h>
+#include <sys/stat.h>
 #include <iterator>
 
 namespace slotbox::cli {
@@ -51,6 +53,19 @@ Result<RunImage> resolve_image(const std::string& name, const loader::MultibootO
                   {}, {}};
 }
 
+bool is_glob(const std::string& name) { return name.find_first_of("*?[") != std::string::npos; }
+
+// `faults/*`: every embedded image the pattern matches, in build order (`*` spans `/`).
+Result<std::vector<RunImage>> matching_images(const std::string& pattern) {
+  std::vector<RunImage> images;
+  for (const auto& embedded : loader::embedded_images())
+    if (fnmatch(pattern.c_str(), std::string(embedded.name).c_str(), 0) == 0)
+      images.push_back({SLOTBOX_TRY(loader::embedded_rom(embedded)), {}, {}});
+  if (images.empty())
+    return fail(Error::bad_input("image " + pattern, "no embedded image matches (see 'slotbox list')"));
+  return images;
+}
+
 } // namespace
 
 Result<std::vector<RunImage>> resolve_images(const std::vector<std::string>& names, const KernelOptions& kernel_options) {
@@ -61,7 +76,14 @@ Result<std::vector<RunImage>> resolve_images(const std::vector<std::string>& nam
     return images;
   }
   auto options = SLOTBOX_TRY(read_kernel_options(kernel_options));
-  for (const auto& name : names) images.push_back(SLOTBOX_TRY(resolve_image(name, options)));
+  for (const auto& name : names) {
+    struct stat info{};
+    if (is_glob(name) && ::stat(name.c_str(), &info) != 0) {  // a file may have any name
+      for (auto& image : SLOTBOX_TRY(matching_images(name))) images.push_back(std::move(image));
+      continue;
+    }
+    images.push_back(SLOTBOX_TRY(resolve_image(name, options)));
+  }
   for (const auto& path : kernel_options.kernels)
     images.push_back(SLOTBOX_TRY(kernel_image(SLOTBOX_TRY(loader::MultibootKernel::from_file(path)), options)));
   bool any_kernel = std::any_of(images.begin(), images.end(), [](const RunImage& image) { return image.kernel != nullptr; });

@@ -30,7 +30,8 @@ struct RunImage {
   const std::string& name() const { return kernel ? kernel->name() : rom.name(); }
 };
 
-// No names and no kernels: every embedded image, in build order. Kernels come after the names.
+// No names and no kernels: every embedded image, in build order. A name with * ? or [ that
+// is not a file is a glob over the embedded names. Kernels come after the names.
 Result<std::vector<RunImage>> resolve_images(const std::vector<std::string>& names, const KernelOptions& kernel_options = {});
 
 } // namespace slotbox::cli

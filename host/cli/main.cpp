@@ -96,13 +96,18 @@ Result<RunOptions> run_options(const CommonOptions& common, const std::vector<st
     return fail(Error::bad_input("--output " + common.output_path, "needs --format tap, json or junit"));
   return RunOptions{ram, timeout, images, std::move(map), std::move(image_arguments), format,
                     common.output_path, common.stats, common.trace, common.smp, common.jobs, std::move(kernel),
-                    {}, true, console_limit};
+                    {}, true, console_limit, {}};
 }
 
 int run(const CommonOptions& common, const std::vector<std::string>& images,
-        std::vector<std::string> image_arguments, KernelOptions kernel) {
+        std::vector<std::string> image_arguments, KernelOptions kernel, const std::vector<std::string>& per_image) {
   auto options = run_options(common, images, std::move(image_arguments), std::move(kernel));
   if (!options) return report_error(options.error());
+  for (const std::string& text : per_image) {
+    auto argument = parse_image_argument(text);
+    if (!argument) return report_error(argument.error());
+    options->per_image_arguments.push_back(std::move(*argument));
+  }
   return run_command(*options);
 }
 
@@ -171,7 +176,12 @@ int slotbox_main(int argc, char** argv) {
   CommonOptions common;
   std::vector<std::string> images;
   add_common_options(app, common);
-  app.add_option("images", images, "embedded image names or ROM files (default: all embedded)");
+  app.add_option("images", images, "embedded image names or globs ('faults/*'), ROM files (default: all embedded)");
+  std::vector<std::string> per_image_arguments;
+  app.add_option("--arg", per_image_arguments,
+                 "IMAGE:ARGUMENT, an argument for the images IMAGE names (a name or glob): touch:--window=1G")
+      ->allow_extra_args(false)  // one value per --arg: the image names after it are not its values
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 
   CLI::App* run_app = app.add_subcommand("run", "run images, each in a fresh VM (the default)");
   std::vector<std::string> run_images;
@@ -216,7 +226,7 @@ int slotbox_main(int argc, char** argv) {
   if (kut_app->parsed()) return kut(common, std::move(kut_options), app.get_option("--timeout")->count() > 0);
   if (mtree_app->parsed()) return mtree(common, images, bios_path, flat, slots);
   if (run_app->parsed()) images.insert(images.end(), run_images.begin(), run_images.end());
-  return run(common, images, std::move(image_arguments), std::move(kernel));
+  return run(common, images, std::move(image_arguments), std::move(kernel), per_image_arguments);
 }
 
 } // namespace slotbox::cli

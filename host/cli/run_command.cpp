@@ -210,7 +210,9 @@ Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOp
   Console console(out, options.console_limit);
   machine::MachineOptions machine_options{options.ram_size, [&](char byte) { console.put(byte); },
                                           options.extra_regions ? &*options.extra_regions : nullptr,
-                                          options.image_arguments, options.smp,
+                                          arguments_for(image.name(), options.image_arguments,
+                                                        options.per_image_arguments),
+                                          options.smp,
                                           image.kernel != nullptr,  // kvm-unit-tests expects pc-testdev
                                           options.cpuid, options.pit};
   auto machine = SLOTBOX_TRY(machine::PcMachine::create(kvm, machine_options, image.rom.bytes()));

@@ -2,6 +2,7 @@
 // or collected into a report (--format tap|json|junit, --output FILE), and the summary.
 #pragma once
 
+#include "host/cli/image_arguments.h"
 #include "host/cli/image_source.h"
 #include "host/cli/report.h"
 #include "host/kvm/cpu_features.h"
@@ -33,6 +34,7 @@ struct RunOptions {
   kvm::CpuidEdits cpuid;                         // kut: a section's -cpu ...,-feature
   bool pit = true;                               // kut: a section's -machine pit=off
   uint64_t console_limit = 4ull << 20;           // --console-limit: console bytes echoed per image
+  std::vector<ImageArgument> per_image_arguments;  // --arg IMAGE:ARGUMENT
 };
 
 int run_command(const RunOptions& options);

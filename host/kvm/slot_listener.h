@@ -1,4 +1,4 @@
-// Turns the RAM and ROM ranges of a flat view into KVM memory slots (DESIGN.md §2):
+// Turns the RAM and ROM ranges of a flat view into KVM memory slots (docs/design.md §2):
 // page-aligned (sub-page edges stay MMIO), KVM_MEM_READONLY for read-only ranges, slot
 // ids recycled. MMIO ranges get no slot: accesses there exit to userspace. A failed
 // KVM_SET_USER_MEMORY_REGION comes back from the call as an error naming it, and through the

@@ -22,7 +22,7 @@ struct PhdrOffsets {
   static constexpr uint32_t kType = 0, kOffset = 4, kPaddr = 12, kFilesz = 16, kMemsz = 20;
 };
 
-// Where the PC has RAM below 4 GiB (DESIGN.md §3): conventional memory, then from 1 MiB.
+// Where the PC has RAM below 4 GiB (docs/design.md §3): conventional memory, then from 1 MiB.
 constexpr uint64_t kConventionalEnd = 0xA0000;
 // SeaBIOS keeps its extended BIOS data area in the last KiB of conventional memory and
 // marks it reserved; QEMU's multiboot loader then reports 639 KiB of lower memory.

@@ -1,6 +1,7 @@
 #include "host/loader/rom_image.h"
 
 #include "host/loader/input_file.h"
+#include "host/loader/elf_rom.h"
 
 #include <cstring>
 
@@ -43,7 +44,8 @@ Result<RomImage> RomImage::from_bytes(std::string name, std::span<const uint8_t>
 }
 
 Result<RomImage> RomImage::from_file(const std::string& path) {
-  std::vector<uint8_t> bytes = SLOTBOX_TRY(read_input_file("image " + path, path, kMaxSize));
+  std::vector<uint8_t> bytes = SLOTBOX_TRY(read_input_file("image " + path, path, kMaxElfSize));
+  if (is_elf(bytes)) return from_bytes(path, SLOTBOX_TRY(rom_from_elf(path, bytes)));
   return from_bytes(path, bytes);
 }
 

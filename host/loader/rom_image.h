@@ -23,6 +23,9 @@ class RomImage {
 public:
   static constexpr uint64_t kSizeUnit = 64 * 1024;         // QEMU's pc requires it too
   static constexpr uint64_t kMaxSize = 16 * 1024 * 1024;   // the 16 MiB below 4 GiB
+  static constexpr uint64_t kMaxElfSize = 256 * 1024 * 1024;  // an image's ELF, debug info and all
+
+  // A ROM file, or an image's ELF (elf_rom.h): the ROM objcopy would make of it.
 
   static Result<RomImage> from_file(const std::string& path);
   static Result<RomImage> from_bytes(std::string name, std::span<const uint8_t> bytes);

@@ -1,4 +1,4 @@
-// Where QEMU's `-M pc` puts RAM and the BIOS for a given RAM and BIOS size (DESIGN.md §3;
+// Where QEMU's `-M pc` puts RAM and the BIOS for a given RAM and BIOS size (docs/design.md §3;
 // hw/i386/pc_piix.c). Pure arithmetic, shared by the map builder and the CMOS.
 #pragma once
 

@@ -1,5 +1,5 @@
 // The guest-physical and port address spaces of QEMU's `-M pc -nodefaults`, built as a
-// region tree (DESIGN.md §3): RAM split around the MMIO hole by two aliases, the option-ROM
+// region tree (docs/design.md §3): RAM split around the MMIO hole by two aliases, the option-ROM
 // area, the BIOS under 4 GiB and its isa-bios alias under 1 MiB. Owns the host memory
 // behind them. Knows nothing about KVM, so `mtree` can show it without /dev/kvm.
 #pragma once

@@ -1,7 +1,7 @@
 // A node of the guest-physical (or port) region tree, with QEMU's MemoryRegion semantics:
 // containers hold subregions at an address with a signed priority; RAM and ROM are backed
 // by host memory the region does not own; an alias is a window onto another region; MMIO
-// regions answer accesses through a handler. See DESIGN.md section 2.
+// regions answer accesses through a handler. See docs/design.md §2.
 #pragma once
 
 #include "host/memory/range.h"

@@ -58,14 +58,17 @@ uint64_t gib_mapped() {
   return 4 + (high + kGiB - 1) / kGiB;
 }
 
-// Every entry the boot stub wrote: PML4[0], then per GiB a 1 GiB leaf or a directory of
-// 2 MiB leaves, identity-mapped, present, writable and user-accessible.
+// Every entry of the boot tables: PML4[0], then per GiB a 1 GiB leaf or a directory of
+// 2 MiB leaves, identity-mapped, present, writable and user-accessible; except that the
+// runtime split the 2 MiB pages of the first 16 MiB that it protects into 4 KiB pages
+// (slotbox/protection.h), where page 0 and CPU 0's stack guards are not mapped.
 void check_boot_tables() {
   uint64_t cr3 = kernel_call(KernelOp::kReadCr3);
   uint64_t* pml4 = table(cr3);
   CHECK((pml4[0] & kTableFlags) == kTableFlags, "PML4[0] at 0x%lx is present, writable, user (0x%lx)", cr3, pml4[0]);
   uint64_t* pdpt = table(pml4[0]);
-  uint64_t gibs = gib_mapped(), leaves = 0, bad = 0, large_gib = 0;
+  uint64_t gibs = gib_mapped(), leaves = 0, bad = 0, large_gib = 0, small = 0, unmapped = 0;
+  bool page_zero_mapped = true;
   for (uint64_t gib = 0; gib < gibs; ++gib) {
     uint64_t entry = pdpt[gib];
     if ((entry & kTableFlags) != kTableFlags) ++bad;
@@ -76,16 +79,33 @@ void check_boot_tables() {
       continue;
     }
     uint64_t* directory = table(entry);
-    for (uint64_t i = 0; i < 512; ++i, ++leaves) {
-      uint64_t leaf = directory[i];
-      if ((leaf & (kTableFlags | kLarge)) != (kTableFlags | kLarge) || (leaf & kAddressMask) != gib * kGiB + i * k2MiB)
-        ++bad;
+    for (uint64_t i = 0; i < 512; ++i) {
+      uint64_t leaf = directory[i], base = gib * kGiB + i * k2MiB;
+      if (gib == 0 && i < 8 && !(leaf & kLarge)) {  // split by the runtime
+        if ((leaf & kTableFlags) != kTableFlags) ++bad;
+        uint64_t* pages = table(leaf);
+        for (uint64_t page = 0; page < 512; ++page) {
+          if (!(pages[page] & kPresent)) {
+            ++unmapped;
+            if (base + page == 0) page_zero_mapped = false;
+            continue;
+          }
+          ++leaves;
+          ++small;
+          if ((pages[page] & kAddressMask) != base + page * kPage) ++bad;
+        }
+        continue;
+      }
+      ++leaves;
+      if ((leaf & (kTableFlags | kLarge)) != (kTableFlags | kLarge) || (leaf & kAddressMask) != base) ++bad;
     }
   }
   bool nothing_beyond = pdpt[gibs] == 0 && pml4[1] == 0;
   CHECK(bad == 0 && nothing_beyond,
-        "the boot tables identity-map %lu GiB: %lu leaves (%lu of 1 GiB, the rest 2 MiB), %lu wrong", gibs, leaves,
-        large_gib, bad);
+        "the boot tables identity-map %lu GiB: %lu leaves (%lu of 1 GiB, %lu of 4 KiB, the rest 2 MiB), %lu wrong",
+        gibs, leaves, large_gib, small, bad);
+  CHECK(!page_zero_mapped && unmapped == 3,
+        "of the 4 KiB pages only page 0 and CPU 0's two stack guards are not mapped (%lu unmapped)", unmapped);
 }
 
 void check_against_host() {

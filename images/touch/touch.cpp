@@ -49,7 +49,7 @@ struct Backend {
   abi::MmuMode mmu = abi::MmuMode::kUnknown;
   abi::KvmModule module = abi::KvmModule::kUnknown;
 
-  // KVM's own shadow MMU prefetches PTEs; PVM's does not (measured, DESIGN.md 7 and 7b).
+  // KVM's own shadow MMU prefetches PTEs; PVM's does not (measured, docs/design.md §7).
   bool prefetches() const { return mmu == abi::MmuMode::kShadow && module != abi::KvmModule::kPvm; }
 };
 

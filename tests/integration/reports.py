@@ -98,6 +98,15 @@ def case_image_arguments(slotbox):
         fail("the --window argument did not reach the touch image")
 
 
+def case_per_image_arguments(slotbox):
+    """--arg IMAGE:ARGUMENT reaches the image it names, and only that one."""
+    output = run([slotbox, "run", "hello", "--arg", "touch:--window=8M", "--arg", "hel*:--window=1", "touch"],
+                 timeout=60).stdout
+    print("\n".join(line for line in output.splitlines() if "pages at" in line))
+    if "2048 pages at 0x2000000" not in output:
+        fail("--arg touch:--window=8M did not reach the touch image")
+
+
 def main():
     slotbox, case = sys.argv[1], sys.argv[2]
     skip_without_kvm()

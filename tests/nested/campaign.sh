@@ -48,6 +48,12 @@ for name in smp smp-remap; do
     run_image "$name-smp$cpus" "$name" --smp "$cpus"
   done
 done
+# The guard pages of an application processor: images that probe or overflow the stacks
+# of the last CPU, with 2 vCPUs.
+for name in protection faults/stack-overflow; do
+  "$slotbox" list | grep -q "^$name\b" || continue
+  run_image "$name-smp2" "$name" --smp 2
+done
 # kvm-unit-tests kernels (../shared/peers/kvm-unit-tests, when KUT_DIR names it): a few
 # that pass under QEMU on KVM, booted straight from their multiboot headers.
 if [ -n "${KUT_DIR:-}" ] && [ -d "$KUT_DIR" ]; then

@@ -81,3 +81,23 @@ TEST_CASE("a file with a multiboot header runs as a kernel; a ROM stays a ROM") 
     CHECK(images.error().kind == ErrorKind::kBadInput);
   }
 }
+
+TEST_CASE("a name with * ? or [ is a glob over the embedded images, in build order") {
+  auto faults = cli::resolve_images({"faults/*"});
+  REQUIRE(faults);
+  size_t expected = 0;
+  for (const auto& embedded : loader::embedded_images()) expected += embedded.name.starts_with("faults/");
+  CHECK(expected > 1);
+  REQUIRE(faults->size() == expected);
+  for (const auto& image : *faults) CHECK(image.name().starts_with("faults/"));
+
+  auto one = cli::resolve_images({"hell?"});
+  REQUIRE(one);
+  REQUIRE(one->size() == 1);
+  CHECK(one->front().name() == "hello");
+
+  auto none = cli::resolve_images({"no-such-*"});
+  REQUIRE_FALSE(none);
+  CHECK(none.error().kind == ErrorKind::kBadInput);
+  CHECK(none.error().message().find("no embedded image matches") != std::string::npos);
+}

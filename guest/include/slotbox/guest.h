@@ -11,5 +11,6 @@
 #include "slotbox/image.h"
 #include "slotbox/io.h"
 #include "slotbox/kernel_call.h"
+#include "slotbox/protection.h"
 #include "slotbox/random.h"
 #include "slotbox/smp.h"

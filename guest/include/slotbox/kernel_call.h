@@ -1,7 +1,7 @@
 // Privileged services for checks running at CPL3. A call is a `ud2` with the operation in
 // rax and the argument in rdi; the kernel's #UD handler performs it, puts the result in
 // rax and skips the ud2. Not `int n` or `syscall`: on PVM, `int n` from CPL3 triple-faults
-// and `syscall` cannot return (DESIGN.md section 7); an exception trap works everywhere.
+// and `syscall` cannot return (docs/design.md §7); an exception trap works everywhere.
 #pragma once
 
 #include <stdint.h>
@@ -29,6 +29,8 @@ enum class KernelOp : uint64_t {
                        //   -> the index if withdrawn (that AP will never run), else 0
   kSendInit = 16,      // rdi = APIC id: an INIT IPI
   kSendStartup = 17,   // rdi = APIC id, rsi = vector: a STARTUP IPI
+  kOverflowKernelStack = 18,  // for negative images: recurse at CPL0 until the kernel
+                              //   stack's guard page stops it (faults/kernel-stack-overflow)
 };
 
 inline uint64_t kernel_call(KernelOp op, uint64_t argument = 0, uint64_t argument2 = 0) {
