@@ -42,15 +42,27 @@ Result<loader::MultibootOptions> read_kernel_options(const KernelOptions& option
   return result;
 }
 
+// The build puts each image's ELF beside its ROM (cmake/GuestImage.cmake); a slotbox
+// binary moved elsewhere reports crashes without names.
+std::string embedded_debug_elf(const loader::EmbeddedImage& image) {
+  return std::string(SLOTBOX_IMAGE_DIR) + "/" + std::string(image.name) + ".elf";
+}
+
+std::string rom_debug_elf(const std::string& path) {
+  constexpr std::string_view kRom = ".rom";
+  bool has_suffix = path.size() > kRom.size() && path.ends_with(kRom);
+  return (has_suffix ? path.substr(0, path.size() - kRom.size()) : path) + ".elf";
+}
+
 Result<RunImage> kernel_image(const std::string& path, const loader::MultibootOptions& options) {
   auto kernel = SLOTBOX_TRY(loader::MultibootKernel::from_file(path));
   return RunImage{SLOTBOX_TRY(loader::embedded_rom(loader::embedded_images()[0])),
-                  std::make_shared<const loader::MultibootKernel>(std::move(kernel)), options};
+                  std::make_shared<const loader::MultibootKernel>(std::move(kernel)), options, path};
 }
 
 Result<RunImage> resolve_image(const std::string& name, const loader::MultibootOptions& options) {
   if (const auto* embedded = loader::find_embedded_image(name))
-    return RunImage{SLOTBOX_TRY(loader::embedded_rom(*embedded)), {}, {}};
+    return RunImage{SLOTBOX_TRY(loader::embedded_rom(*embedded)), {}, {}, embedded_debug_elf(*embedded)};
   struct stat info{};
   bool looks_like_path = name.find('/') != std::string::npos || name.find('.') != std::string::npos;
   bool exists = ::stat(name.c_str(), &info) == 0;
@@ -58,7 +70,7 @@ Result<RunImage> resolve_image(const std::string& name, const loader::MultibootO
     return fail(Error::bad_input("image " + name,
                                  "no embedded image or file of that name (see 'slotbox list')"));
   if (exists && S_ISREG(info.st_mode) && is_kernel_file(name)) return kernel_image(name, options);
-  return RunImage{SLOTBOX_TRY(loader::RomImage::from_file(name)), {}, {}};
+  return RunImage{SLOTBOX_TRY(loader::RomImage::from_file(name)), {}, {}, rom_debug_elf(name)};
 }
 
 } // namespace
@@ -67,7 +79,7 @@ Result<std::vector<RunImage>> resolve_images(const std::vector<std::string>& nam
   std::vector<RunImage> images;
   if (names.empty() && kernel_options.kernels.empty()) {
     for (const auto& embedded : loader::embedded_images())
-      images.push_back({SLOTBOX_TRY(loader::embedded_rom(embedded)), {}, {}});
+      images.push_back({SLOTBOX_TRY(loader::embedded_rom(embedded)), {}, {}, embedded_debug_elf(embedded)});
     return images;
   }
   auto options = SLOTBOX_TRY(read_kernel_options(kernel_options));

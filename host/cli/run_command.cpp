@@ -81,6 +81,14 @@ void print_stats(std::FILE* out, const ImageReport& report, const machine::PcMac
   std::fprintf(out, "\n");
 }
 
+// Names from the image's ELF where there is one; bare addresses otherwise, saying why.
+debug::CrashReport symbolized(const debug::CrashState& state, const std::string& elf) {
+  if (elf.empty()) return debug::symbolize(state, nullptr, "nowhere (no ELF for this image)");
+  auto symbols = debug::Symbolizer::open(elf);
+  if (!symbols) return debug::symbolize(state, nullptr, "nowhere (" + symbols.error().message() + ")");
+  return debug::symbolize(state, &*symbols, elf);
+}
+
 // The exit code for a verdict (README "Exit codes").
 int exit_code_of(machine::VerdictKind kind) {
   switch (kind) {
@@ -210,6 +218,7 @@ Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOp
     report.checks.push_back({outcome_of(*verdict.run_check), verdict.run_check->name, verdict.run_check->detail});
   int exit_code = exit_code_of(verdict.kind);
   report.passed = exit_code == kExitPassed;
+  if (end.crash) report.crash = symbolized(*end.crash, image.debug_elf);
   if (options.stats) {
     for (const auto& [reason, n] : machine->exits().by_reason()) report.exit_kinds[kvm::exit_reason_name(reason)] = n;
     report.kvm_stat_deltas = nonzero_deltas(stats_before, stat_snapshot(*machine));
@@ -217,6 +226,9 @@ Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOp
   if (out) {
     std::fprintf(out, "-- %s: %s; %zu checks, %llu exits in %.1f ms\n", image.name().c_str(),
                  report.verdict.c_str(), guest_checks, static_cast<unsigned long long>(end.exits), report.elapsed_ms);
+    // An end the image declared (faults/...) is no surprise: its report is in --format json.
+    if (report.crash && verdict.kind == machine::VerdictKind::kCrashed)
+      for (const std::string& line : debug::crash_report_lines(*report.crash)) std::fprintf(out, "   %s\n", line.c_str());
     if (options.stats) print_stats(out, report, *machine);
     std::fflush(out);
   }

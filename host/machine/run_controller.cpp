@@ -1,6 +1,7 @@
 #include "host/machine/run_controller.h"
 
 #include "host/base/format.h"
+#include "host/machine/crash_capture.h"
 #include "host/machine/exit_handler.h"
 
 #include <pthread.h>
@@ -88,6 +89,7 @@ private:
         if (m_trace) trace_exit(m_trace, *exit);
         t_machine_lock = &machine_lock;
         if (auto ended = handle_exit(*exit, context)) end = std::move(*ended);
+        if (end && *end) capture_crash(**end, vcpu, index, m_machine.map());  // on the vCPU's own thread
         t_machine_lock = nullptr;
       }
     }
@@ -142,8 +144,9 @@ private:
   RunEnd timed_out(std::chrono::milliseconds limit) {
     auto regs = m_machine.vcpu(0).registers();
     std::string where = regs ? " at rip " + hex(regs->rip) : std::string();
-    return RunEnd{EndKind::kTimeout, 0, "no end within " + std::to_string(limit.count()) + " ms" + where,
-                  {}, m_exits};
+    RunEnd end{EndKind::kTimeout, 0, "no end within " + std::to_string(limit.count()) + " ms" + where, {}, m_exits};
+    capture_crash(end, m_machine.vcpu(0), 0, m_machine.map());
+    return end;
   }
 
   PcMachine& m_machine;
