@@ -7,6 +7,7 @@
 #include "host/cli/size_option.h"
 #include "host/kvm/backend.h"
 #include "host/kvm/system.h"
+#include "host/machine/gdb_machine_target.h"
 #include "host/machine/pc_machine.h"
 #include "host/machine/run_controller.h"
 #include "host/machine/verdict.h"
@@ -199,7 +200,9 @@ Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOp
   const auto& expected = image.rom.expectation();
   auto limit = expected.limit_ms && !image.kernel ? std::chrono::milliseconds(expected.limit_ms) : options.timeout;
   auto stats_before = options.stats ? stat_snapshot(*machine) : std::map<std::string, uint64_t>{};
-  RunEnd end = SLOTBOX_TRY(machine::run_until_end(*machine, limit, options.trace ? stderr : nullptr));
+  machine::GdbMachineTarget gdb_target(*machine);
+  if (options.gdb) options.gdb->attach(gdb_target);
+  RunEnd end = SLOTBOX_TRY(machine::run_until_end(*machine, limit, options.trace ? stderr : nullptr, options.gdb));
   console.flush();
 
   report.name = image.name();
@@ -235,11 +238,31 @@ Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOp
   return exit_code;
 }
 
-int run_command(const RunOptions& options) {
-  auto images = resolve_images(options.images, options.kernel);
+// --gdb: the stub listens before anything runs, so gdb can connect as soon as this says so.
+Result<std::unique_ptr<debug::gdb::GdbServer>> start_gdb(const RunOptions& options, size_t image_count) {
+  if (!options.gdb_port) {
+    if (options.gdb_wait) return fail(Error::bad_input("--gdb-wait", "needs --gdb PORT"));
+    return nullptr;
+  }
+  if (image_count != 1)
+    return fail(Error::bad_input("--gdb " + std::to_string(*options.gdb_port),
+                                 "debugs one image; " + std::to_string(image_count) + " are named"));
+  auto server = SLOTBOX_TRY(debug::gdb::GdbServer::listen(*options.gdb_port, options.gdb_wait));
+  std::fprintf(stderr, "slotbox: gdb stub on 127.0.0.1:%u%s (gdb: target remote :%u)\n", server->port(),
+               options.gdb_wait ? ", stopped at the reset vector" : "", server->port());
+  std::fflush(stderr);
+  return server;
+}
+
+int run_command(const RunOptions& given_options) {
+  auto images = resolve_images(given_options.images, given_options.kernel);
   if (!images) return report_error(images.error());
+  auto gdb = start_gdb(given_options, images->size());
+  if (!gdb) return report_error(gdb.error());
   auto kvm = kvm::System::open();
   if (!kvm) return report_error(kvm.error());
+  RunOptions options = given_options;
+  options.gdb = gdb->get();
 
   RunReport report{kvm::detect_backend().describe(), options.ram_size, {}, {}};
   std::FILE* out = text_stream(options);

@@ -4,6 +4,7 @@
 
 #include "host/cli/image_source.h"
 #include "host/cli/report.h"
+#include "host/debug/gdb_server.h"
 #include "host/kvm/system.h"
 #include "host/loader/map_file.h"
 
@@ -29,6 +30,9 @@ struct RunOptions {
   uint32_t smp = 1;                              // --smp: vCPUs per VM
   uint32_t jobs = 1;                             // --jobs: images in parallel
   KernelOptions kernel;                          // --kernel, --initrd, --append
+  std::optional<uint16_t> gdb_port = std::nullopt;  // --gdb PORT: a gdb stub on 127.0.0.1 (one image only)
+  bool gdb_wait = false;                         // --gdb-wait: stop at the reset vector for gdb
+  debug::gdb::GdbServer* gdb = nullptr;          // the stub, once listening (run_command)
 };
 
 int run_command(const RunOptions& options);

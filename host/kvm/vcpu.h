@@ -27,7 +27,8 @@ public:
   Result<void> set_registers(const kvm_regs& regs);              // KVM_SET_REGS
   Result<kvm_sregs> special_registers() const;                   // KVM_GET_SREGS
   Result<void> set_special_registers(const kvm_sregs& sregs);    // KVM_SET_SREGS
-  Result<kvm_translation> translate(uint64_t gva) const;  // KVM_TRANSLATE, through the guest's page tables
+  Result<kvm_translation> translate(uint64_t gva) const;
+  Result<void> set_guest_debug(const kvm_guest_debug& debug);    // KVM_SET_GUEST_DEBUG  // KVM_TRANSLATE, through the guest's page tables
 
   int fd() const { return m_fd.get(); }
 

@@ -36,7 +36,7 @@ debug::PhysicalRead physical_reader(PcMemoryMap& map) {
 }
 
 bool write_physical(PcMemoryMap& map, uint64_t gpa, std::span<const uint8_t> bytes) {
-  uint8_t* target = map.guest_ram(gpa, bytes.size());
+  auto* target = const_cast<uint8_t*>(backing(map, gpa, bytes.size()));
   if (!target) return false;
   std::memcpy(target, bytes.data(), bytes.size());
   return true;

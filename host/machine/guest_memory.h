@@ -13,7 +13,8 @@
 namespace slotbox::machine {
 
 debug::PhysicalRead physical_reader(PcMemoryMap& map);
-// Writes only what RAM backs (false for ROM, MMIO and holes).
+// The debugger's writes: into RAM or ROM (an int3 in the BIOS, as QEMU's gdbstub can);
+// false for MMIO and holes. The guest itself still cannot write ROM.
 bool write_physical(PcMemoryMap& map, uint64_t gpa, std::span<const uint8_t> bytes);
 
 debug::PagingMode paging_mode(const kvm_sregs& sregs);
