@@ -4,6 +4,8 @@
 set(SLOTBOX_GUEST_CXX_FLAGS
   -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit
   -fno-asynchronous-unwind-tables -fno-stack-protector -fno-pie -mno-red-zone
+  # frame pointers, so the host can walk a crashed guest's stack (crash reports)
+  -fno-omit-frame-pointer
   -mgeneral-regs-only -mcmodel=small
   # keeps g++ from turning the loops in memcpy() & co. into calls to themselves
   -fno-tree-loop-distribute-patterns
@@ -56,6 +58,8 @@ function(slotbox_add_image name)
   add_custom_command(OUTPUT ${rom}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/images
     COMMAND ${CMAKE_OBJCOPY} -O binary $<TARGET_FILE:${elf_target}> ${rom}
+    # the ELF with its debug info beside the ROM (NAME.elf), for symbolized crash reports
+    COMMAND ${CMAKE_COMMAND} -E copy $<TARGET_FILE:${elf_target}> ${CMAKE_BINARY_DIR}/images/${name}.elf
     DEPENDS ${elf_target}
     COMMENT "ROM image ${name}")
   add_custom_target(image_${target_suffix} ALL DEPENDS ${rom})

@@ -145,6 +145,7 @@ void set_gs_base(PerCpu& cpu) {
       "pushq %2\n"  // RFLAGS
       "pushq %3\n"  // CS
       "pushq %4\n"  // RIP
+      "xor %%ebp, %%ebp\n"  // the outermost frame: a host's stack walk ends here
       "iretq\n"
       :
       : "i"(uint64_t{kUserData}), "r"(stack_top), "i"(kUserFlags), "i"(uint64_t{kUserCode}),

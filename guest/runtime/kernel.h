@@ -2,6 +2,8 @@
 // the start of the other CPUs.
 #pragma once
 
+#include "slotbox/abi.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,12 +28,8 @@ uint64_t withdraw_cpu(uint64_t index);
 uint64_t send_init(uint64_t apic_id);
 uint64_t send_startup(uint64_t apic_id, uint64_t vector);
 
-// What trap_entry.asm pushes, lowest address first.
-struct TrapFrame {
-  uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
-  uint64_t vector, error_code;
-  uint64_t rip, cs, rflags, rsp, ss;  // pushed by the CPU
-};
+// What trap_entry.asm pushes; the host reads it after a crash (abi.h).
+using TrapFrame = abi::TrapFrame;
 
 [[noreturn]] void exit_guest(uint32_t status);
 

@@ -108,6 +108,14 @@ bool caught_by_probe(TrapFrame& frame) {
   return true;
 }
 
+// The crash status, with the faulting context's frame in RSI for the host (abi.h):
+// QEMU ignores it, so both print the same.
+[[noreturn]] void exit_crashed(const TrapFrame& frame) {
+  uint8_t status = static_cast<uint8_t>(abi::kStatusCrash + frame.vector % abi::kExceptionVectors);
+  asm volatile("outb %%al, %%dx" ::"a"(status), "d"(abi::kExitPort), "S"(&frame) : "memory");
+  for (;;) asm volatile("pause");
+}
+
 // One line, straight to the serial port, then the crash status. A fault on a page the
 // runtime protects says what it hit first ("Bail out! stack overflow: #PF ..."). The first CPU to crash
 // reports and ends the run; another one waits for that end, so its line can neither mix
@@ -120,7 +128,7 @@ bool caught_by_probe(TrapFrame& frame) {
   uint32_t first = 0;
   if (!__atomic_compare_exchange_n(&reporter, &first, cpu + 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
     if (first != cpu + 1) for (;;) asm volatile("pause");
-    exit_guest(slotbox::abi::kStatusCrash + frame.vector % slotbox::abi::kExceptionVectors);
+    exit_crashed(frame);
   }
   char where[16] = "";
   if (cpu != 0) format_to(where, sizeof where, " on CPU %u", cpu);
@@ -140,7 +148,7 @@ bool caught_by_probe(TrapFrame& frame) {
                             what, slotbox::abi::kExceptionNames[frame.vector % slotbox::abi::kExceptionVectors],
                             frame.vector, frame.error_code, frame.rip, address, frame.cs & 3, where);
   kernel_console_write(line, length < sizeof line ? length : sizeof line - 1);
-  exit_guest(slotbox::abi::kStatusCrash + frame.vector % slotbox::abi::kExceptionVectors);
+  exit_crashed(frame);
 }
 
 } // namespace

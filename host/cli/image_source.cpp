@@ -29,16 +29,30 @@ Result<loader::MultibootOptions> read_kernel_options(const KernelOptions& option
   return result;
 }
 
+// The build puts each image's ELF beside its ROM (cmake/GuestImage.cmake); a slotbox
+// binary moved elsewhere reports crashes without names.
+std::string embedded_debug_elf(const loader::EmbeddedImage& image) {
+  return std::string(SLOTBOX_IMAGE_DIR) + "/" + std::string(image.name) + ".elf";
+}
+
+std::string rom_debug_elf(const std::string& path) {
+  constexpr std::string_view kRom = ".rom";
+  bool has_suffix = path.size() > kRom.size() && path.ends_with(kRom);
+  return (has_suffix ? path.substr(0, path.size() - kRom.size()) : path) + ".elf";
+}
+
+// A kernel is its own ELF.
 Result<RunImage> kernel_image(loader::MultibootKernel kernel, const loader::MultibootOptions& options) {
+  std::string path = kernel.name();
   return RunImage{SLOTBOX_TRY(loader::embedded_rom(loader::embedded_images()[0])),
-                  std::make_shared<const loader::MultibootKernel>(std::move(kernel)), options};
+                  std::make_shared<const loader::MultibootKernel>(std::move(kernel)), options, path};
 }
 
 // A file named on the command line is opened once: its head tells a kernel from a ROM,
 // then it is read whole under that format's cap.
 Result<RunImage> resolve_image(const std::string& name, const loader::MultibootOptions& options) {
   if (const auto* embedded = loader::find_embedded_image(name))
-    return RunImage{SLOTBOX_TRY(loader::embedded_rom(*embedded)), {}, {}};
+    return RunImage{SLOTBOX_TRY(loader::embedded_rom(*embedded)), {}, {}, embedded_debug_elf(*embedded)};
   auto file = loader::InputFile::open("image " + name, name);
   bool looks_like_path = name.find('/') != std::string::npos || name.find('.') != std::string::npos;
   if (!file && file.error().code == ENOENT && !looks_like_path)
@@ -49,8 +63,8 @@ Result<RunImage> resolve_image(const std::string& name, const loader::MultibootO
     return kernel_image(SLOTBOX_TRY(loader::MultibootKernel::from_bytes(
                             name, SLOTBOX_TRY(file->read_all(loader::kMaxKernelSize)))),
                         options);
-  return RunImage{SLOTBOX_TRY(loader::RomImage::from_bytes(name, SLOTBOX_TRY(file->read_all(loader::RomImage::kMaxSize)))),
-                  {}, {}};
+  auto contents = SLOTBOX_TRY(file->read_all(loader::RomImage::kMaxElfSize));
+  return RunImage{SLOTBOX_TRY(loader::RomImage::from_file_contents(name, contents)), {}, {}, rom_debug_elf(name)};
 }
 
 bool is_glob(const std::string& name) { return name.find_first_of("*?[") != std::string::npos; }
@@ -60,7 +74,7 @@ Result<std::vector<RunImage>> matching_images(const std::string& pattern) {
   std::vector<RunImage> images;
   for (const auto& embedded : loader::embedded_images())
     if (fnmatch(pattern.c_str(), std::string(embedded.name).c_str(), 0) == 0)
-      images.push_back({SLOTBOX_TRY(loader::embedded_rom(embedded)), {}, {}});
+      images.push_back({SLOTBOX_TRY(loader::embedded_rom(embedded)), {}, {}, embedded_debug_elf(embedded)});
   if (images.empty())
     return fail(Error::bad_input("image " + pattern, "no embedded image matches (see 'slotbox list')"));
   return images;
@@ -72,7 +86,7 @@ Result<std::vector<RunImage>> resolve_images(const std::vector<std::string>& nam
   std::vector<RunImage> images;
   if (names.empty() && kernel_options.kernels.empty()) {
     for (const auto& embedded : loader::embedded_images())
-      images.push_back({SLOTBOX_TRY(loader::embedded_rom(embedded)), {}, {}});
+      images.push_back({SLOTBOX_TRY(loader::embedded_rom(embedded)), {}, {}, embedded_debug_elf(embedded)});
     return images;
   }
   auto options = SLOTBOX_TRY(read_kernel_options(kernel_options));

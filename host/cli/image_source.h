@@ -26,6 +26,9 @@ struct RunImage {
   loader::RomImage rom;
   std::shared_ptr<const loader::MultibootKernel> kernel;  // null for a ROM
   loader::MultibootOptions kernel_options;
+  // The ELF with debug info that crash reports take names from: the embedded image's
+  // beside its ROM in the build, a ROM file's NAME.elf beside it, a kernel itself.
+  std::string debug_elf;
 
   const std::string& name() const { return kernel ? kernel->name() : rom.name(); }
 };

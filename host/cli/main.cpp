@@ -40,6 +40,8 @@ struct CommonOptions {
   bool trace = false;
   unsigned smp = 1;
   unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
+  std::optional<uint16_t> gdb_port;  // --gdb
+  bool gdb_wait = false;             // --gdb-wait
 };
 
 Result<std::optional<loader::MapFile>> checked_map(const std::string& path) {
@@ -81,6 +83,8 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
   app.add_option("--smp", common.smp, "vCPUs per VM, 1 ... 64")->check(CLI::Range(1u, kMaxVcpus))->capture_default_str();
   app.add_option("--jobs", common.jobs, "images run in parallel, each in its own VM (default: the host's CPUs)")
       ->check(CLI::Range(1u, kMaxJobs));
+  app.add_option("--gdb", common.gdb_port, "gdb remote stub on 127.0.0.1:PORT for the one image run (0: any free port)");
+  app.add_flag("--gdb-wait", common.gdb_wait, "with --gdb: stop at the reset vector until gdb continues");
 }
 
 Result<RunOptions> run_options(const CommonOptions& common, const std::vector<std::string>& images,
@@ -94,9 +98,12 @@ Result<RunOptions> run_options(const CommonOptions& common, const std::vector<st
     return fail(Error::bad_input("--console-limit " + common.console_limit, "must be between 1 KiB and 1 GiB"));
   if (!common.output_path.empty() && format == ReportFormat::kText)
     return fail(Error::bad_input("--output " + common.output_path, "needs --format tap, json or junit"));
-  return RunOptions{ram, timeout, images, std::move(map), std::move(image_arguments), format,
-                    common.output_path, common.stats, common.trace, common.smp, common.jobs, std::move(kernel),
-                    {}, true, console_limit, {}};
+  RunOptions options{ram, timeout, images, std::move(map), std::move(image_arguments), format,
+                     common.output_path, common.stats, common.trace, common.smp, common.jobs, std::move(kernel),
+                     {}, true, console_limit, {}};
+  options.gdb_port = common.gdb_port;
+  options.gdb_wait = common.gdb_wait;
+  return options;
 }
 
 int run(const CommonOptions& common, const std::vector<std::string>& images,

@@ -1,5 +1,7 @@
 #include "host/cli/report.h"
 
+#include "host/base/format.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -56,6 +58,23 @@ std::string write_tap(const RunReport& report) {
   return out;
 }
 
+// Registers as "0x..." strings: JSON numbers lose 64-bit values in most readers.
+nlohmann::ordered_json crash_json(const debug::CrashReport& crash) {
+  const debug::GuestRegisters& regs = crash.registers;
+  nlohmann::ordered_json registers;
+  for (size_t i = 0; i < debug::kGprCount; ++i) registers[debug::kGprNames[i]] = hex(regs.gpr[i]);
+  for (auto [name, value] : {std::pair{"rip", regs.rip}, {"rflags", regs.rflags}, {"cs", uint64_t{regs.cs}},
+                             {"ss", uint64_t{regs.ss}}, {"cr0", regs.cr0}, {"cr2", regs.cr2}, {"cr3", regs.cr3},
+                             {"cr4", regs.cr4}, {"efer", regs.efer}})
+    registers[name] = hex(value);
+  nlohmann::ordered_json frames = nlohmann::ordered_json::array();
+  for (const debug::CrashFrame& frame : crash.frames)
+    frames.push_back({{"address", hex(frame.address)}, {"function", frame.location.function},
+                      {"file", frame.location.file}, {"line", frame.location.line},
+                      {"inlined", frame.location.inlined}});
+  return {{"source", crash.source}, {"registers", registers}, {"frames", frames}, {"symbols", crash.symbols}};
+}
+
 std::string write_json(const RunReport& report) {
   nlohmann::ordered_json images = nlohmann::ordered_json::array();
   for (const ImageReport& image : report.images) {
@@ -71,6 +90,7 @@ std::string write_json(const RunReport& report) {
                                   {"skipped", image.unlisted.skipped}};
     if (!image.exit_kinds.empty()) entry["exit_kinds"] = image.exit_kinds;
     if (!image.kvm_stat_deltas.empty()) entry["kvm_stat_deltas"] = image.kvm_stat_deltas;
+    if (image.crash) entry["crash"] = crash_json(*image.crash);
     images.push_back(entry);
   }
   nlohmann::ordered_json document = {

@@ -3,9 +3,11 @@
 #pragma once
 
 #include "host/cli/check_result.h"
+#include "host/debug/crash_report.h"
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,7 @@ struct ImageReport {
   CheckCounts unlisted;             // the guest's checks past the console's listing cap: counted only
   std::map<std::string, uint64_t> exit_kinds;  // --stats
   std::map<std::string, uint64_t> kvm_stat_deltas;  // --stats, non-zero only
+  std::optional<debug::CrashReport> crash;  // registers and stack where a run ended unexpectedly
 };
 
 struct RunReport {

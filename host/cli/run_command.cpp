@@ -9,6 +9,7 @@
 #include "host/cli/size_option.h"
 #include "host/kvm/backend.h"
 #include "host/kvm/system.h"
+#include "host/machine/gdb_machine_target.h"
 #include "host/machine/pc_machine.h"
 #include "host/machine/run_controller.h"
 #include "host/machine/verdict.h"
@@ -81,6 +82,14 @@ void print_stats(std::FILE* out, const ImageReport& report, const machine::PcMac
   for (const auto& [name, delta] : report.kvm_stat_deltas)
     std::fprintf(out, " %s +%llu", name.c_str(), (unsigned long long)delta);
   std::fprintf(out, "\n");
+}
+
+// Names from the image's ELF where there is one; bare addresses otherwise, saying why.
+debug::CrashReport symbolized(const debug::CrashState& state, const std::string& elf) {
+  if (elf.empty()) return debug::symbolize(state, nullptr, "nowhere (no ELF for this image)");
+  auto symbols = debug::Symbolizer::open(elf);
+  if (!symbols) return debug::symbolize(state, nullptr, "nowhere (" + symbols.error().message() + ")");
+  return debug::symbolize(state, &*symbols, elf);
 }
 
 // The exit code for a verdict (README "Exit codes").
@@ -224,7 +233,9 @@ Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOp
                    ? std::min<std::chrono::milliseconds>(std::chrono::milliseconds(expected.limit_ms), options.timeout)
                    : options.timeout;
   auto stats_before = options.stats ? stat_snapshot(*machine) : std::map<std::string, uint64_t>{};
-  RunEnd end = SLOTBOX_TRY(machine::run_until_end(*machine, limit, options.trace ? stderr : nullptr));
+  machine::GdbMachineTarget gdb_target(*machine);
+  if (options.gdb) options.gdb->attach(gdb_target);
+  RunEnd end = SLOTBOX_TRY(machine::run_until_end(*machine, limit, options.trace ? stderr : nullptr, options.gdb));
   console.flush();
 
   report.name = image.name();
@@ -245,6 +256,7 @@ Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOp
     report.checks.push_back({outcome_of(*verdict.run_check), verdict.run_check->name, verdict.run_check->detail});
   int exit_code = exit_code_of(verdict.kind);
   report.passed = exit_code == kExitPassed;
+  if (end.crash) report.crash = symbolized(*end.crash, image.debug_elf);
   if (options.stats) {
     for (const auto& [reason, n] : machine->exits().by_reason()) report.exit_kinds[kvm::exit_reason_name(reason)] = n;
     report.kvm_stat_deltas = nonzero_deltas(stats_before, stat_snapshot(*machine));
@@ -252,24 +264,47 @@ Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOp
   if (out) {
     std::fprintf(out, "-- %s: %s; %zu checks, %llu exits in %.1f ms\n", image.name().c_str(),
                  report.verdict.c_str(), guest_checks, static_cast<unsigned long long>(end.exits), report.elapsed_ms);
+    // An end the image declared (faults/...) is no surprise: its report is in --format json.
+    if (report.crash && verdict.kind == machine::VerdictKind::kCrashed)
+      for (const std::string& line : debug::crash_report_lines(*report.crash)) std::fprintf(out, "   %s\n", line.c_str());
     if (options.stats) print_stats(out, report, *machine);
     std::fflush(out);
   }
   return exit_code;
 }
 
-int run_command(const RunOptions& options) {
+// --gdb: the stub listens before anything runs, so gdb can connect as soon as this says so.
+Result<std::unique_ptr<debug::gdb::GdbServer>> start_gdb(const RunOptions& options, size_t image_count) {
+  if (!options.gdb_port) {
+    if (options.gdb_wait) return fail(Error::bad_input("--gdb-wait", "needs --gdb PORT"));
+    return nullptr;
+  }
+  if (image_count != 1)
+    return fail(Error::bad_input("--gdb " + std::to_string(*options.gdb_port),
+                                 "debugs one image; " + std::to_string(image_count) + " are named"));
+  auto server = SLOTBOX_TRY(debug::gdb::GdbServer::listen(*options.gdb_port, options.gdb_wait));
+  std::fprintf(stderr, "slotbox: gdb stub on 127.0.0.1:%u%s (gdb: target remote :%u)\n", server->port(),
+               options.gdb_wait ? ", stopped at the reset vector" : "", server->port());
+  std::fflush(stderr);
+  return server;
+}
+
+int run_command(const RunOptions& given_options) {
   watch_interrupts();
-  auto images = resolve_images(options.images, options.kernel);
+  auto images = resolve_images(given_options.images, given_options.kernel);
   if (!images) return report_error(images.error());
   std::optional<OutputFile> output;
-  if (!options.output_path.empty()) {
-    auto prepared = OutputFile::prepare(options.output_path);
+  if (!given_options.output_path.empty()) {
+    auto prepared = OutputFile::prepare(given_options.output_path);
     if (!prepared) return report_error(prepared.error());
     output.emplace(std::move(*prepared));
   }
+  auto gdb = start_gdb(given_options, images->size());
+  if (!gdb) return report_error(gdb.error());
   auto kvm = kvm::System::open();
   if (!kvm) return report_error(kvm.error());
+  RunOptions options = given_options;
+  options.gdb = gdb->get();
 
   RunReport report{kvm::detect_backend().describe(), options.ram_size, {}, {}};
   std::FILE* out = text_stream(options);

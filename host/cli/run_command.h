@@ -6,6 +6,7 @@
 #include "host/cli/image_source.h"
 #include "host/cli/report.h"
 #include "host/kvm/cpu_features.h"
+#include "host/debug/gdb_server.h"
 #include "host/kvm/system.h"
 #include "host/loader/map_file.h"
 
@@ -35,6 +36,9 @@ struct RunOptions {
   bool pit = true;                               // kut: a section's -machine pit=off
   uint64_t console_limit = 4ull << 20;           // --console-limit: console bytes echoed per image
   std::vector<ImageArgument> per_image_arguments;  // --arg IMAGE:ARGUMENT
+  std::optional<uint16_t> gdb_port = std::nullopt;  // --gdb PORT: a gdb stub on 127.0.0.1 (one image only)
+  bool gdb_wait = false;                         // --gdb-wait: stop at the reset vector for gdb
+  debug::gdb::GdbServer* gdb = nullptr;          // the stub, once listening (run_command)
 };
 
 int run_command(const RunOptions& options);

@@ -37,11 +37,18 @@ struct InternalErrorExit {
   uint32_t suberror;
   std::vector<uint8_t> instruction;
 };
+// A breakpoint, a debug-register match or a single step, with KVM_SET_GUEST_DEBUG on:
+// exception 1 (#DB, dr6 says which) or 3 (#BP, an int3 the debugger placed).
+struct DebugExit {
+  uint32_t exception;
+  uint64_t pc;
+  uint64_t dr6;
+};
 struct InterruptedExit {};   // KVM_RUN returned EINTR or EAGAIN: a kick, or an AP just given INIT/SIPI
 struct UnhandledExit { uint32_t reason; };
 
 using VcpuExit = std::variant<IoExit, MmioExit, HltExit, ShutdownExit, FailEntryExit,
-                              InternalErrorExit, InterruptedExit, UnhandledExit>;
+                              InternalErrorExit, DebugExit, InterruptedExit, UnhandledExit>;
 
 const char* exit_reason_name(uint32_t reason);
 

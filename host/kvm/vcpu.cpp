@@ -62,6 +62,7 @@ VcpuExit Vcpu::decode() const {
   case KVM_EXIT_FAIL_ENTRY: return FailEntryExit{run.fail_entry.hardware_entry_failure_reason};
   case KVM_EXIT_INTERNAL_ERROR: return internal_error(run);
   case KVM_EXIT_INTR: return InterruptedExit{};
+  case KVM_EXIT_DEBUG: return DebugExit{run.debug.arch.exception, run.debug.arch.pc, run.debug.arch.dr6};
   default: return UnhandledExit{run.exit_reason};
   }
 }
@@ -106,6 +107,12 @@ Result<uint32_t> Vcpu::mp_state() const {
   kvm_mp_state state{};
   SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_GET_MP_STATE, &state));
   return state.mp_state;
+}
+
+Result<void> Vcpu::set_guest_debug(const kvm_guest_debug& debug) {
+  kvm_guest_debug copy = debug;
+  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_SET_GUEST_DEBUG, &copy));
+  return {};
 }
 
 Result<kvm_translation> Vcpu::translate(uint64_t gva) const {

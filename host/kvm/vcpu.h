@@ -31,6 +31,7 @@ public:
   Result<void> set_lapic(const kvm_lapic_state& state);          // KVM_SET_LAPIC
   Result<kvm_translation> translate(uint64_t gva) const;  // KVM_TRANSLATE, through the guest's page tables
   Result<uint32_t> mp_state() const;                      // KVM_GET_MP_STATE: KVM_MP_STATE_HALTED, ...
+  Result<void> set_guest_debug(const kvm_guest_debug& debug);    // KVM_SET_GUEST_DEBUG
 
   int fd() const { return m_fd.get(); }
 

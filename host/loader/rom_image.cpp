@@ -43,10 +43,13 @@ Result<RomImage> RomImage::from_bytes(std::string name, std::span<const uint8_t>
   return image;
 }
 
+Result<RomImage> RomImage::from_file_contents(std::string name, std::span<const uint8_t> bytes) {
+  if (is_elf(bytes)) return from_bytes(name, SLOTBOX_TRY(rom_from_elf(name, bytes)));
+  return from_bytes(std::move(name), bytes);
+}
+
 Result<RomImage> RomImage::from_file(const std::string& path) {
-  std::vector<uint8_t> bytes = SLOTBOX_TRY(read_input_file("image " + path, path, kMaxElfSize));
-  if (is_elf(bytes)) return from_bytes(path, SLOTBOX_TRY(rom_from_elf(path, bytes)));
-  return from_bytes(path, bytes);
+  return from_file_contents(path, SLOTBOX_TRY(read_input_file("image " + path, path, kMaxElfSize)));
 }
 
 } // namespace slotbox::loader

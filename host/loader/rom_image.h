@@ -29,6 +29,8 @@ public:
 
   static Result<RomImage> from_file(const std::string& path);
   static Result<RomImage> from_bytes(std::string name, std::span<const uint8_t> bytes);
+  // A file's contents: the ROM itself, or an image's ELF whose ROM-bound segments make it.
+  static Result<RomImage> from_file_contents(std::string name, std::span<const uint8_t> bytes);
 
   const std::string& name() const { return m_name; }
   std::span<const uint8_t> bytes() const { return m_bytes; }

@@ -85,6 +85,12 @@ public:
     return ended(EndKind::kInternalError, "KVM_EXIT_INTERNAL_ERROR (" + internal_error_name(exit.suberror) +
                                               (bytes.empty() ? "" : ", instruction bytes " + bytes) + ")" + where());
   }
+  // Only a debugger turns guest debugging on, and the run controller gives it these first.
+  std::optional<RunEnd> operator()(const kvm::DebugExit& exit) {
+    m_context.exits.count_reason(KVM_EXIT_DEBUG);
+    return ended(EndKind::kUnexpectedExit, "KVM_EXIT_DEBUG (exception " + std::to_string(exit.exception) +
+                                               ") at rip " + hex(exit.pc) + " with no debugger");
+  }
   // A signal interrupted KVM_RUN (the run controller's kick): nothing happened in the guest.
   std::optional<RunEnd> operator()(const kvm::InterruptedExit&) { return std::nullopt; }
   std::optional<RunEnd> operator()(const kvm::UnhandledExit& exit) {

@@ -1,6 +1,7 @@
 #include "host/machine/run_controller.h"
 
 #include "host/base/format.h"
+#include "host/machine/crash_capture.h"
 #include "host/machine/exit_handler.h"
 
 #include <pthread.h>
@@ -53,8 +54,8 @@ thread_local std::unique_lock<std::mutex>* t_machine_lock = nullptr;
 
 class RunController {
 public:
-  RunController(PcMachine& machine, std::FILE* trace)
-      : m_machine(machine), m_trace(trace), m_live(machine.vcpu_count()) {
+  RunController(PcMachine& machine, std::FILE* trace, debug::RunDebugger* debugger)
+      : m_machine(machine), m_trace(trace), m_debugger(debugger), m_live(machine.vcpu_count()) {
     m_machine.set_quiesce([this](const std::function<Result<void>()>& change) { return quiesce(change); });
   }
   ~RunController() { m_machine.set_quiesce({}); }
@@ -68,20 +69,21 @@ public:
       for (size_t index = 0; index < m_machine.vcpu_count(); ++index)
         m_threads.emplace_back([this, index] { vcpu_loop(index); });
     }
+    if (m_debugger) m_debugger->set_interrupter([this] { kick(0); });
     bool ended;
     {
       std::unique_lock lock(m_mutex);
-      ended = m_ended.wait_for(lock, limit, [this] { return m_end.has_value(); });
+      ended = wait_for_end(lock, limit);
       m_stopping = true;
     }
     for (size_t index = 0; index < m_threads.size(); ++index) kick(index);
     for (auto& thread : m_threads) thread.join();
-    if (!ended) return timed_out(limit);
-    if (*m_end && (*m_end)->kind == EndKind::kInterrupted) return interrupted(std::move(**m_end));
+    if (!ended) return ended_by_debugger(timed_out(limit));
+    if (*m_end && (*m_end)->kind == EndKind::kInterrupted) return ended_by_debugger(interrupted(std::move(**m_end)));
     if (!*m_end) return fail(m_end->error());
     RunEnd end = **m_end;
     end.exits = m_exits;
-    return end;
+    return ended_by_debugger(std::move(end));
   }
 
   // The first end wins; the caller's thread wakes and stops the rest.
@@ -112,6 +114,65 @@ private:
     RunController& m_run;
   };
 
+  // Until the first end or the deadline, whichever comes first; time stopped in the
+  // debugger moves the deadline on.
+  bool wait_for_end(std::unique_lock<std::mutex>& lock, std::chrono::milliseconds limit) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+      if (m_end) return true;
+      if (m_debug_stops) {
+        auto stopped_at = std::chrono::steady_clock::now();
+        m_ended.wait(lock, [this] { return m_end || !m_debug_stops; });
+        deadline += std::chrono::steady_clock::now() - stopped_at;
+        continue;
+      }
+      if (!m_ended.wait_until(lock, deadline, [this] { return m_end || m_debug_stops; })) return false;
+    }
+  }
+
+  RunEnd ended_by_debugger(RunEnd end) {
+    if (m_debugger)
+      m_debugger->run_ended(end.kind == EndKind::kGuestExit || end.kind == EndKind::kGuestCrash
+                                ? std::optional(end.status) : std::nullopt);
+    return end;
+  }
+
+  // --- the debugger's stops (--gdb) ---
+  // On vCPU `index`'s thread, under the machine lock: every other vCPU parked (quiesce),
+  // the debugger in charge until it lets the guest go on.
+  void debug_stop(size_t index, std::unique_lock<std::mutex>& machine_lock, debug::StopReason reason,
+                  uint64_t dr6 = 0) {
+    if (!m_stopping) m_machine.vcpu(index).request_immediate_exit(false);  // the kick that brought it here
+    set_debug_stopped(+1);
+    m_machine.set_exiting_vcpu(m_machine.vcpu(index));  // quiesce() parks every vCPU but this one
+    t_machine_lock = &machine_lock;
+    (void)quiesce([&]() -> Result<void> {
+      m_debugger->stopped(index, reason, dr6);
+      return {};
+    });
+    t_machine_lock = nullptr;
+    set_debug_stopped(-1);
+  }
+
+  void set_debug_stopped(int change) {
+    std::lock_guard lock(m_mutex);
+    m_debug_stops += change;
+    m_ended.notify_one();
+  }
+
+  // A debug exit, or vCPU 0 kicked for a stop the debugger asked for: the debugger's.
+  bool is_debug_stop(size_t index, const kvm::VcpuExit& exit, debug::StopReason& reason, uint64_t& dr6) {
+    if (!m_debugger) return false;
+    if (const auto* debug_exit = std::get_if<kvm::DebugExit>(&exit)) {
+      reason = debug_exit->exception == kBreakpointVector ? debug::StopReason::kBreakpoint : debug::StopReason::kStep;
+      dr6 = debug_exit->dr6;
+      return true;
+    }
+    reason = debug::StopReason::kInterrupt;
+    return index == 0 && std::holds_alternative<kvm::InterruptedExit>(exit) && m_debugger->take_stop_request();
+  }
+  static constexpr uint32_t kBreakpointVector = 3;  // #BP: an int3 the debugger placed
+
   void vcpu_loop(size_t index) {
     kvm::Vcpu& vcpu = m_machine.vcpu(index);
     ExitContext context{m_machine.map().io(), m_machine.map().memory(), m_machine.exits(),
@@ -120,11 +181,19 @@ private:
                           return regs ? std::optional(*regs) : std::nullopt;
                         }};
     std::optional<Result<RunEnd>> end;
+    if (index == 0 && m_debugger && m_debugger->stops_at_reset()) {  // --gdb-wait: before the first instruction
+      std::unique_lock machine_lock(m_machine.lock());
+      debug_stop(index, machine_lock, debug::StopReason::kReset);
+    }
     while (!m_stopping && !end) {
       auto exit = vcpu.run();
       std::unique_lock machine_lock(m_machine.lock());
       park_while_quiesced(machine_lock, vcpu);
-      if (!exit) {
+      debug::StopReason reason;
+      uint64_t dr6 = 0;
+      if (exit && is_debug_stop(index, *exit, reason, dr6)) {
+        debug_stop(index, machine_lock, reason, dr6);
+      } else if (!exit) {
         end = fail(exit.error());
       } else if (!std::holds_alternative<kvm::InterruptedExit>(*exit)) {  // not a kick or a stray signal
         ++m_exits;
@@ -132,6 +201,7 @@ private:
         if (m_trace) trace_exit(m_trace, *exit);
         t_machine_lock = &machine_lock;
         if (auto ended = handle_exit(*exit, context)) end = std::move(*ended);
+        if (end && *end) capture_crash(**end, vcpu, index, m_machine.map());  // on the vCPU's own thread
         t_machine_lock = nullptr;
       }
     }
@@ -190,8 +260,9 @@ private:
   }
 
   RunEnd timed_out(std::chrono::milliseconds limit) {
-    return RunEnd{EndKind::kTimeout, 0, "no end within " + std::to_string(limit.count()) + " ms" + bsp_state(),
-                  {}, m_exits};
+    RunEnd end{EndKind::kTimeout, 0, "no end within " + std::to_string(limit.count()) + " ms" + bsp_state(), {}, m_exits};
+    capture_crash(end, m_machine.vcpu(0), 0, m_machine.map());
+    return end;
   }
 
   RunEnd interrupted(RunEnd end) {
@@ -202,6 +273,8 @@ private:
 
   PcMachine& m_machine;
   std::FILE* m_trace;
+  debug::RunDebugger* m_debugger;
+  int m_debug_stops = 0;  // vCPUs stopped in the debugger; guarded by m_mutex
   std::mutex m_mutex;
   std::condition_variable m_ended;
   std::optional<Result<RunEnd>> m_end;  // guarded by m_mutex
@@ -223,9 +296,10 @@ void interrupt_runs(int signal) {
   for (RunController* run : g_runs) run->finish(interrupted_end(signal));
 }
 
-Result<RunEnd> run_until_end(PcMachine& machine, std::chrono::milliseconds limit, std::FILE* trace) {
+Result<RunEnd> run_until_end(PcMachine& machine, std::chrono::milliseconds limit, std::FILE* trace,
+                             debug::RunDebugger* debugger) {
   auto started = std::chrono::steady_clock::now();
-  RunEnd end = SLOTBOX_TRY(RunController(machine, trace).run(limit));
+  RunEnd end = SLOTBOX_TRY(RunController(machine, trace, debugger).run(limit));
   end.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
   return end;
 }

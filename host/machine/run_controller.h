@@ -18,6 +18,7 @@
 #pragma once
 
 #include "host/base/error.h"
+#include "host/debug/run_debugger.h"
 #include "host/machine/pc_machine.h"
 #include "host/machine/run_end.h"
 
@@ -27,7 +28,10 @@
 namespace slotbox::machine {
 
 // trace: where to describe every exit as it happens (--trace), or nullptr.
-Result<RunEnd> run_until_end(PcMachine& machine, std::chrono::milliseconds limit, std::FILE* trace = nullptr);
+// debugger: a gdb stub (--gdb) or nullptr. While the guest is stopped in it, every vCPU
+// is parked and the deadline does not count.
+Result<RunEnd> run_until_end(PcMachine& machine, std::chrono::milliseconds limit, std::FILE* trace = nullptr,
+                             debug::RunDebugger* debugger = nullptr);
 
 // SIGINT or SIGTERM came (cli's interrupt watcher, on its own thread): every run under way,
 // and any that starts later, ends at once as EndKind::kInterrupted, its vCPUs stopped and

@@ -1,10 +1,12 @@
 // How one run of a guest ended, as the host saw it.
 #pragma once
 
+#include "host/debug/crash_state.h"
 #include "slotbox/abi.h"
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace slotbox::machine {
@@ -27,6 +29,7 @@ struct RunEnd {
   std::string detail;    // "KVM_EXIT_SHUTDOWN (triple fault) at rip 0xfff0"
   std::chrono::microseconds elapsed{0};
   uint64_t exits = 0;
+  std::optional<debug::CrashState> crash = std::nullopt;  // registers and stack of an unexpected end
 };
 
 const char* end_kind_name(EndKind kind);

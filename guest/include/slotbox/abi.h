@@ -147,4 +147,15 @@ inline constexpr bool is_crash_status(uint32_t status) {
   return status >= kStatusCrash && status < kStatusCrash + kExceptionVectors;
 }
 
+// The registers of the context that crashed, as the runtime's trap entry saved them
+// (lowest address first). When the runtime writes its crash status to kExitPort, RSI
+// holds this frame's guest-virtual address, so the host can report the registers and
+// walk the stack of the code that faulted, not of the crash report.
+struct TrapFrame {
+  uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
+  uint64_t vector, error_code;
+  uint64_t rip, cs, rflags, rsp, ss;  // pushed by the CPU
+};
+static_assert(sizeof(TrapFrame) == 22 * 8);
+
 } // namespace slotbox::abi
