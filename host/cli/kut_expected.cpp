@@ -6,9 +6,12 @@ namespace slotbox::cli {
 namespace {
 
 // Measured with `slotbox kut DIR --timeout 30 --compare-qemu` in scripts/nested (AMD-V
-// emulated by QEMU's TCG, kvm_amd inside; README "kvm-unit-tests" has the tables): each
-// fails the same way under QEMU there. "Too slow" means over the 20-30 s a test run gives
-// a section under that emulation; on real hardware these are expected to pass (XPASS).
+// emulated by QEMU's TCG, kvm_amd inside; docs/kvm-unit-tests.md has the tables): on
+// amd-npt each fails the same way under QEMU there. On amd-shadow the same sections fail
+// the same way under slotbox; QEMU's run there was cut short twice by the L0 abort that
+// firmware_handover.h describes, so those entries stand on the NPT comparison. "Too slow"
+// means over the 20-30 s a test run gives a section under that emulation; on real hardware
+// these are expected to pass (XPASS).
 constexpr std::string_view kTooSlow = "too slow under the nested harness (TCG): QEMU times out too";
 // firmware_handover.h: the tick SeaBIOS starts would end these backends' L0 QEMU.
 constexpr std::string_view kNeedsTick =
@@ -20,11 +23,11 @@ constexpr std::array kExpectedFailures{
     ExpectedFailure{"amd-npt", "x2apic", kTooSlow},
     ExpectedFailure{"amd-npt", "xapic", kTooSlow},
     ExpectedFailure{"amd-npt", "access", kTooSlow},
-    ExpectedFailure{"amd-npt", "asyncpf", "touches 1 GiB twice: over 20 s under the nested harness (QEMU: 25 s)"},
     ExpectedFailure{"amd-npt", "emulator", "2 checks fail, under QEMU too"},
     ExpectedFailure{"amd-npt", "eventinj", "3 checks fail, under QEMU too"},
     ExpectedFailure{"amd-npt", "msr", kMsrTripleFault},
     ExpectedFailure{"amd-npt", "msr64", kMsrTripleFault},
+    ExpectedFailure{"amd-npt", "realmode", kNeedsTick},
     ExpectedFailure{"amd-npt", "sieve", kTooSlow},
     ExpectedFailure{"amd-npt", "xsave", "aborts after 5 failed checks, under QEMU too"},
     ExpectedFailure{"amd-npt", "svm", kTooSlow},
@@ -32,8 +35,23 @@ constexpr std::array kExpectedFailures{
     ExpectedFailure{"amd-npt", "svm_no_npt", kTooSlow},
     ExpectedFailure{"amd-npt", "la57", "triple fault (the emulated EPYC has no LA57), under QEMU too"},
     ExpectedFailure{"amd-npt", "debug", kTooSlow},
-    ExpectedFailure{"amd-npt", "realmode", kNeedsTick},
+
+    ExpectedFailure{"amd-shadow", "x2apic", kTooSlow},
+    ExpectedFailure{"amd-shadow", "xapic", kTooSlow},
+    ExpectedFailure{"amd-shadow", "access", kTooSlow},
+    ExpectedFailure{"amd-shadow", "asyncpf", "touches 1 GiB twice: over 20 s under shadow paging in the nested harness"},
+    ExpectedFailure{"amd-shadow", "emulator", "2 checks fail, as under QEMU on amd-npt"},
+    ExpectedFailure{"amd-shadow", "eventinj", "2 checks fail, as under QEMU on amd-npt (3 there)"},
+    ExpectedFailure{"amd-shadow", "msr", kMsrTripleFault},
+    ExpectedFailure{"amd-shadow", "msr64", kMsrTripleFault},
     ExpectedFailure{"amd-shadow", "realmode", kNeedsTick},
+    ExpectedFailure{"amd-shadow", "sieve", kTooSlow},
+    ExpectedFailure{"amd-shadow", "xsave", "aborts after 5 failed checks, as under QEMU on amd-npt"},
+    ExpectedFailure{"amd-shadow", "svm", kTooSlow},
+    ExpectedFailure{"amd-shadow", "svm_unsupported_instruction_intercept_test", "2 checks fail, as under QEMU on amd-npt"},
+    ExpectedFailure{"amd-shadow", "svm_no_npt", kTooSlow},
+    ExpectedFailure{"amd-shadow", "la57", "triple fault (the emulated EPYC has no LA57), as under QEMU on amd-npt"},
+    ExpectedFailure{"amd-shadow", "debug", kTooSlow},
 };
 
 } // namespace

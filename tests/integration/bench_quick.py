@@ -104,7 +104,12 @@ def main():
     command = [slotbox, "bench", "--quick", "--format", "json"]
     expect_kvm = case == "nested"
     if expect_kvm:
-        command = [NESTED, "--backend", sys.argv[3], "--", *command, "--trials", "2"]
+        # L1 sees the host's root, but not what lies under /tmp (a clone may be there):
+        # the tree and the build are shared, and the command runs from the build.
+        tree = os.path.dirname(os.path.abspath(NESTED))
+        build = os.path.dirname(os.path.abspath(slotbox))
+        command = [NESTED, "--backend", sys.argv[3], "--share", os.path.dirname(tree), "--share", build,
+                   "--", *command, "--trials", "2"]
     result = run(command, timeout=1800)
     if result.returncode != 0:
         fail(f"exit {result.returncode}: {result.stderr.strip()}")
