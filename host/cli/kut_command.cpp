@@ -251,16 +251,6 @@ struct SuiteTotals {
   }
 };
 
-std::string formatted_report(ReportFormat format, RunReport& report) {
-  switch (format) {
-  case ReportFormat::kTap: return write_tap(report);
-  case ReportFormat::kJson: return write_json(report);
-  case ReportFormat::kJunit: return write_junit(report);
-  case ReportFormat::kText: break;
-  }
-  return {};
-}
-
 // SIGINT/SIGTERM: the sections so far have their lines; no more start.
 int interrupted(int signal) {
   std::fflush(stdout);
@@ -319,7 +309,7 @@ int kut_command(const KutOptions& options) {
   if (text)
     std::printf("%s\n", totals.describe().c_str());
   else
-    std::fputs(formatted_report(options.run.format, report).c_str(), stdout);
+    std::fputs(write_report(options.run.format, report).c_str(), stdout);
   return exit_code;
 }
 

@@ -1,7 +1,7 @@
 #include "host/cli/list_command.h"
 
+#include "host/base/format.h"
 #include "host/cli/exit_code.h"
-#include "host/cli/size_option.h"
 #include "host/loader/embedded_images.h"
 #include "host/loader/rom_image.h"
 #include "host/machine/run_end.h"

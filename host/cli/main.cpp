@@ -1,4 +1,5 @@
 // slotbox: boots self-checking guest images on KVM. See README.md for the command line.
+#include "host/base/format.h"
 #include "host/cli/bench_command.h"
 #include "host/cli/exit_code.h"
 #include "host/cli/kut_command.h"

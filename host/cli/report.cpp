@@ -131,4 +131,14 @@ std::string write_junit(const RunReport& report) {
   return out;
 }
 
+std::string write_report(ReportFormat format, const RunReport& report) {
+  switch (format) {
+  case ReportFormat::kTap: return write_tap(report);
+  case ReportFormat::kJson: return write_json(report);
+  case ReportFormat::kJunit: return write_junit(report);
+  case ReportFormat::kText: break;
+  }
+  return {};
+}
+
 } // namespace slotbox::cli

@@ -41,5 +41,7 @@ struct RunReport {
 std::string write_tap(const RunReport& report);
 std::string write_json(const RunReport& report);
 std::string write_junit(const RunReport& report);
+// The writer `format` names; nothing for kText, which is streamed while images run.
+std::string write_report(ReportFormat format, const RunReport& report);
 
 } // namespace slotbox::cli

@@ -1,12 +1,12 @@
 #include "host/cli/run_command.h"
 
+#include "host/base/format.h"
 #include "host/cli/console.h"
 #include "host/cli/exit_code.h"
 #include "host/cli/image_source.h"
 #include "host/cli/interrupts.h"
 #include "host/cli/ordered_jobs.h"
 #include "host/cli/output_file.h"
-#include "host/cli/size_option.h"
 #include "host/kvm/backend.h"
 #include "host/kvm/system.h"
 #include "host/machine/gdb_machine_target.h"
@@ -200,16 +200,6 @@ int report_interruption(const std::vector<RunImage>& images, const std::vector<I
   return exit_code_for_signal(signal);
 }
 
-std::string formatted(ReportFormat format, const RunReport& report) {
-  switch (format) {
-  case ReportFormat::kTap: return write_tap(report);
-  case ReportFormat::kJson: return write_json(report);
-  case ReportFormat::kJunit: return write_junit(report);
-  case ReportFormat::kText: break;
-  }
-  return {};
-}
-
 } // namespace
 
 Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOptions& options,
@@ -327,7 +317,7 @@ int run_command(const RunOptions& given_options) {
                  static_cast<unsigned long long>(report.total.failed),
                  static_cast<unsigned long long>(report.total.skipped));
 
-  std::string contents = options.format == ReportFormat::kText ? std::string() : formatted(options.format, report);
+  std::string contents = options.format == ReportFormat::kText ? std::string() : write_report(options.format, report);
   if (output) {
     if (auto written = output->commit(contents); !written) return report_error(written.error());
   } else if (!contents.empty()) {

@@ -43,14 +43,4 @@ Result<uint64_t> parse_size(const std::string& option, const std::string& text) 
   return bytes;
 }
 
-std::string describe_size(uint64_t bytes) {
-  static const char* const kUnits[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
-  int unit = 0;
-  while (unit < 4 && bytes != 0 && bytes % 1024 == 0) {
-    bytes /= 1024;
-    ++unit;
-  }
-  return std::to_string(bytes) + " " + kUnits[unit];
-}
-
 } // namespace slotbox::cli

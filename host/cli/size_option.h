@@ -10,6 +10,5 @@
 namespace slotbox::cli {
 
 Result<uint64_t> parse_size(const std::string& option, const std::string& text);
-std::string describe_size(uint64_t bytes);  // "4 GiB", "512 MiB", "70000 bytes"
 
 } // namespace slotbox::cli

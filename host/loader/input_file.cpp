@@ -1,5 +1,7 @@
 #include "host/loader/input_file.h"
 
+#include "host/base/format.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,16 +23,6 @@ const char* file_kind(mode_t mode) {
 
 } // namespace
 
-std::string size_text(uint64_t bytes) {
-  static const char* const kUnits[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
-  int unit = 0;
-  while (unit < 4 && bytes != 0 && bytes % 1024 == 0) {
-    bytes /= 1024;
-    ++unit;
-  }
-  return std::to_string(bytes) + " " + kUnits[unit];
-}
-
 Result<InputFile> InputFile::open(std::string what, const std::string& path) {
   // O_NONBLOCK: opening a FIFO with no writer would wait for one for ever; fstat then
   // refuses it. O_NOCTTY: a terminal named here must not become ours.
@@ -47,11 +39,11 @@ Result<std::vector<uint8_t>> InputFile::head(uint64_t limit) const { return read
 
 Result<std::vector<uint8_t>> InputFile::read_all(uint64_t max_size) const {
   if (m_size > max_size)
-    return fail(Error::bad_input(m_what, "size " + std::to_string(m_size) + " is larger than " + size_text(max_size)));
+    return fail(Error::bad_input(m_what, "size " + std::to_string(m_size) + " is larger than " + describe_size(max_size)));
   // One byte more than allowed tells a file that grew meanwhile from one that did not.
   std::vector<uint8_t> bytes = SLOTBOX_TRY(read_at_most(max_size + 1));
   if (bytes.size() > max_size)
-    return fail(Error::bad_input(m_what, "grew past " + size_text(max_size) + " while being read"));
+    return fail(Error::bad_input(m_what, "grew past " + describe_size(max_size) + " while being read"));
   return bytes;
 }
 

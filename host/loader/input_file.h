@@ -39,7 +39,4 @@ private:
 // open() then read_all(): the usual way to read a whole input file.
 Result<std::vector<uint8_t>> read_input_file(std::string what, const std::string& path, uint64_t max_size);
 
-// "16 MiB", "1 MiB", "70000 bytes": a cap or a size as a message states it.
-std::string size_text(uint64_t bytes);
-
 } // namespace slotbox::loader

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "host/base/format.h"
 #include "host/loader/input_file.h"
 
 #include <cctype>
@@ -88,12 +89,12 @@ Result<MapRegion> parse_region(const Context& context, const std::string& map_pa
     if (region.size < region.contents.size())
       return fail(context.error(where + ".size", "is smaller than the file"));
     if (region.size > kMaxRomSize)
-      return fail(context.error(where + ".size", "is larger than " + size_text(kMaxRomSize)));
+      return fail(context.error(where + ".size", "is larger than " + describe_size(kMaxRomSize)));
     region.contents.resize(region.size);
   } else {
     region.size = SLOTBOX_TRY(number(context, *SLOTBOX_TRY(required("size")), where + ".size"));
     if (region.type == MapRegionType::kRam && region.size > kMaxRamSize)
-      return fail(context.error(where + ".size", "is larger than " + size_text(kMaxRamSize)));
+      return fail(context.error(where + ".size", "is larger than " + describe_size(kMaxRamSize)));
   }
   if (region.size == 0) return fail(context.error(where + ".size", "must not be zero"));
   if (region.address + region.size < region.address) return fail(context.error(where, "wraps around the address space"));
@@ -160,7 +161,7 @@ Result<MapFile> read_map_file(const std::string& path) {
     MapRegion region = SLOTBOX_TRY(parse_region(context, path, regions[i], where));
     if (region.type == MapRegionType::kRam || region.type == MapRegionType::kRom) memory += region.size;
     if (memory > kMaxRamSize)
-      return fail(context.error(where, "the map's RAM and ROM add up to more than " + size_text(kMaxRamSize)));
+      return fail(context.error(where, "the map's RAM and ROM add up to more than " + describe_size(kMaxRamSize)));
     map.regions.push_back(std::move(region));
   }
   return map;

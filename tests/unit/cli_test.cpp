@@ -1,4 +1,5 @@
 // Command-line pieces that need no KVM: sizes and TAP tallies.
+#include "host/base/format.h"
 #include "host/cli/size_option.h"
 #include "host/cli/check_result.h"
 
@@ -28,10 +29,10 @@ TEST_CASE("bad sizes name the option and the reason") {
 }
 
 TEST_CASE("sizes are described in the largest exact unit") {
-  CHECK(describe_size(4ull << 30) == "4 GiB");
-  CHECK(describe_size(512ull << 20) == "512 MiB");
-  CHECK(describe_size(70000) == "70000 bytes");
-  CHECK(describe_size(0) == "0 bytes");
+  CHECK(slotbox::describe_size(4ull << 30) == "4 GiB");
+  CHECK(slotbox::describe_size(512ull << 20) == "512 MiB");
+  CHECK(slotbox::describe_size(70000) == "70000 bytes");
+  CHECK(slotbox::describe_size(0) == "0 bytes");
 }
 
 TEST_CASE("TAP check lines parse into outcome, name and detail") {
