@@ -25,4 +25,14 @@ struct GuestRegisters {
   uint64_t operator[](Gpr reg) const { return gpr[static_cast<size_t>(reg)]; }
 };
 
+// The general-purpose registers, rip and rflags of anything that names them as KVM's
+// kvm_regs does: kvm_regs itself, or the runtime's abi::TrapFrame.
+template <typename Registers>
+void copy_general_registers(const Registers& from, GuestRegisters& to) {
+  to.gpr = {from.rax, from.rbx, from.rcx, from.rdx, from.rsi, from.rdi, from.rbp, from.rsp,
+            from.r8,  from.r9,  from.r10, from.r11, from.r12, from.r13, from.r14, from.r15};
+  to.rip = from.rip;
+  to.rflags = from.rflags;
+}
+
 } // namespace slotbox::debug

@@ -18,13 +18,7 @@ bool read_trap_frame(const debug::VirtualRead& read, uint64_t address, debug::Gu
                      uint64_t& vector) {
   abi::TrapFrame frame;
   if (!read(address, {reinterpret_cast<uint8_t*>(&frame), sizeof frame})) return false;
-  using debug::Gpr;
-  regs[Gpr::kRax] = frame.rax, regs[Gpr::kRbx] = frame.rbx, regs[Gpr::kRcx] = frame.rcx, regs[Gpr::kRdx] = frame.rdx;
-  regs[Gpr::kRsi] = frame.rsi, regs[Gpr::kRdi] = frame.rdi, regs[Gpr::kRbp] = frame.rbp, regs[Gpr::kRsp] = frame.rsp;
-  regs[Gpr::kR8] = frame.r8, regs[Gpr::kR9] = frame.r9, regs[Gpr::kR10] = frame.r10, regs[Gpr::kR11] = frame.r11;
-  regs[Gpr::kR12] = frame.r12, regs[Gpr::kR13] = frame.r13, regs[Gpr::kR14] = frame.r14, regs[Gpr::kR15] = frame.r15;
-  regs.rip = frame.rip;
-  regs.rflags = frame.rflags;
+  debug::copy_general_registers(frame, regs);
   regs.cs = static_cast<uint16_t>(frame.cs);
   regs.ss = static_cast<uint16_t>(frame.ss);
   vector = frame.vector;

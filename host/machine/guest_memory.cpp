@@ -47,14 +47,8 @@ debug::PagingMode paging_mode(const kvm_sregs& sregs) {
 }
 
 debug::GuestRegisters guest_registers(const kvm_regs& regs, const kvm_sregs& sregs) {
-  using debug::Gpr;
   debug::GuestRegisters out;
-  out[Gpr::kRax] = regs.rax, out[Gpr::kRbx] = regs.rbx, out[Gpr::kRcx] = regs.rcx, out[Gpr::kRdx] = regs.rdx;
-  out[Gpr::kRsi] = regs.rsi, out[Gpr::kRdi] = regs.rdi, out[Gpr::kRbp] = regs.rbp, out[Gpr::kRsp] = regs.rsp;
-  out[Gpr::kR8] = regs.r8, out[Gpr::kR9] = regs.r9, out[Gpr::kR10] = regs.r10, out[Gpr::kR11] = regs.r11;
-  out[Gpr::kR12] = regs.r12, out[Gpr::kR13] = regs.r13, out[Gpr::kR14] = regs.r14, out[Gpr::kR15] = regs.r15;
-  out.rip = regs.rip;
-  out.rflags = regs.rflags;
+  debug::copy_general_registers(regs, out);
   out.cs = sregs.cs.selector, out.ss = sregs.ss.selector, out.ds = sregs.ds.selector;
   out.es = sregs.es.selector, out.fs = sregs.fs.selector, out.gs = sregs.gs.selector;
   out.fs_base = sregs.fs.base, out.gs_base = sregs.gs.base;
