@@ -11,7 +11,7 @@
 namespace slotbox::cli {
 
 struct ExpectedFailure {
-  std::string_view backend;  // kvm::Backend::key(): "pvm", "amd-npt", "amd-shadow", ...
+  std::string_view backends;  // kvm::Backend::key()s, space-separated: "amd-npt amd-shadow"
   std::string_view section;
   std::string_view reason;
 };
