@@ -7,14 +7,14 @@ usage: kernel_result.py DIR/NAME
 import json
 import sys
 
-from support import fail
+from support import fail, recorded_run
 
 
 def main():
     result = sys.argv[1]
+    recorded = recorded_run(result)
+    output, exit_code = recorded.stdout, recorded.returncode
     try:
-        with open(result + ".txt", errors="replace") as out, open(result + ".exit") as code:
-            output, exit_code = out.read(), int(code.read())
         with open(result + ".json") as report:
             image = json.load(report)["images"][0]
     except (OSError, ValueError, KeyError, IndexError) as error:

@@ -9,7 +9,7 @@ usage: kut_suite.py RESULT_PREFIX KUT_DIR
 import re
 import sys
 
-from support import fail
+from support import fail, recorded_run
 
 # Sections QEMU passes that need a machine slotbox does not build, or (XFAIL) firmware
 # behaviour it leaves out on purpose (host/machine/firmware_handover.h).
@@ -33,11 +33,8 @@ def qemu_passes(kut_dir):
 
 def main():
     prefix, kut_dir = sys.argv[1], sys.argv[2]
-    try:
-        with open(prefix + ".txt", errors="replace") as out, open(prefix + ".exit") as code:
-            output, exit_code = out.read(), int(code.read())
-    except (OSError, ValueError) as error:
-        fail(f"no result from the nested run: {error}")
+    recorded = recorded_run(prefix)
+    output, exit_code = recorded.stdout, recorded.returncode
     print(output, end="")
     sections = read_sections(output)
     if not sections or not output.rstrip().splitlines()[-1].startswith("kut:"):

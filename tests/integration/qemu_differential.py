@@ -16,9 +16,8 @@ import argparse
 import re
 import subprocess
 import sys
-from types import SimpleNamespace
 
-from support import checks, fail, kvm_usable, qemu_command, run, skip_without_kvm
+from support import checks, fail, kvm_usable, qemu_command, recorded_run, run, skip_without_kvm
 
 CRASH_STATUS, EXCEPTION_VECTORS = 0x40, 32  # abi.h kStatusCrash: the runtime's crash report
 
@@ -65,15 +64,6 @@ def crash_line(output):
 def crash_lines_agree(ours, qemu):
     """Both printed the runtime's crash line, naming the same exception at the same place."""
     return crash_line(ours) != "(none)" and crash_line(ours) == crash_line(qemu)
-
-
-def recorded_run(results):
-    """slotbox's output and exit code as a nested backend run recorded them."""
-    try:
-        with open(results + ".txt", errors="replace") as out, open(results + ".exit") as code:
-            return SimpleNamespace(stdout=out.read(), stderr="", returncode=int(code.read()))
-    except (OSError, ValueError) as error:
-        fail(f"no result from the nested run: {error}")
 
 
 def main():

@@ -21,7 +21,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-from support import fail, kvm_usable, run, skip_without_kvm  # noqa: E402
+from support import fail, kvm_usable, recorded_run, run, skip_without_kvm  # noqa: E402
 
 QEMU_TIMEOUT_SECONDS = 120  # TCG on a shared 2-core machine: SeaBIOS alone takes seconds
 SLOTBOX_TIMEOUT_SECONDS = 60
@@ -148,11 +148,8 @@ def run_slotbox(arguments):
 
 def read_recorded(arguments):
     results = arguments.results
-    try:
-        with open(results + ".txt", errors="replace") as out, open(results + ".exit") as code:
-            output, exit_code = out.read(), int(code.read())
-    except (OSError, ValueError) as error:
-        fail(f"no result from the nested run: {error}")
+    recorded = recorded_run(results)
+    output, exit_code = recorded.stdout, recorded.returncode
     print(output, end="")
     checks = slotbox_checks(results + ".json")
     judge("slotbox", output, checks, slotbox_verdict(exit_code), arguments)
