@@ -88,6 +88,7 @@ struct Section {
   const loader::KutSection* config = nullptr;
   loader::KutPlan plan;
   bool upstream_skips = false;  // kvm-unit-tests' runner would not run it either
+  kvm::CpuidEdits cpuid;        // what its -cpu option changes
   SectionStatus status = SectionStatus::kSkip;
   std::string reason;           // of a SKIP, XFAIL or XPASS, or a FAIL's verdict
   int exit_code = kExitPassed;
@@ -100,10 +101,10 @@ Section plan_section(const loader::KutSection& config, const KutOptions& options
   Section section;
   section.config = &config;
   section.plan = loader::plan_kut_section(config, read_host_file);
-  section.upstream_skips = section.plan.skip_upstream || manual_only(config, options);
-  if (manual_only(config, options)) section.plan.skip = "test marked as manual run only";
-  kvm::CpuidEdits edits;
-  if (!section.plan.skip) section.plan.skip = cpu_edits(section.plan, edits);
+  bool manual = manual_only(config, options);
+  section.upstream_skips = section.plan.skip_upstream || manual;
+  if (manual) section.plan.skip = "test marked as manual run only";
+  if (!section.plan.skip) section.plan.skip = cpu_edits(section.plan, section.cpuid);
   section.report.name = config.name;
   return section;
 }
@@ -116,7 +117,7 @@ RunOptions section_run_options(const Section& section, const KutOptions& options
   if (section.plan.ram) run.ram_size = *section.plan.ram;
   run.timeout = std::min<std::chrono::milliseconds>(run.timeout, section.config->timeout);
   run.pit = section.plan.pit;
-  cpu_edits(section.plan, run.cpuid);
+  run.cpuid = section.cpuid;
   return run;
 }
 
