@@ -52,8 +52,8 @@ bool manual_only(const loader::KutSection& section, const KutOptions& options) {
 }
 
 // The -cpu parts slotbox honours: +feature (the kernel checks CPUID itself and skips what
-// KVM lacks), -feature for the CPUID bits kvm/cpu_features.h knows, vendor=, and the two
-// that are what KVM gives anyway. The model's own CPUID is not emulated: every model is
+// KVM lacks), -feature for the CPUID bits kvm/cpu_features.h knows, vendor=,
+// hv_passthrough, and the two that are what KVM gives anyway. The model's own CPUID is not emulated: every model is
 // the host's CPU as KVM supports it, with these edits. Fills `edits` or says why not.
 std::optional<std::string> cpu_edits(const loader::KutPlan& plan, kvm::CpuidEdits& edits) {
   for (const std::string& flag : plan.cpu_flags) {
@@ -61,6 +61,8 @@ std::optional<std::string> cpu_edits(const loader::KutPlan& plan, kvm::CpuidEdit
     if (flag.starts_with('+') || flag == "host-phys-bits" || flag == "migratable=no") continue;
     if (flag.starts_with('-') && kvm::find_cpu_feature(flag.substr(1))) {
       edits.removed.push_back(flag.substr(1));
+    } else if (flag == "hv_passthrough") {
+      edits.hyperv = true;
     } else if (flag.starts_with("vendor=") && flag.size() == 7 + 12) {
       edits.vendor = flag.substr(7);
     } else {
@@ -117,6 +119,7 @@ RunOptions section_run_options(const Section& section, const KutOptions& options
   if (section.plan.ram) run.ram_size = *section.plan.ram;
   run.timeout = std::min<std::chrono::milliseconds>(run.timeout, section.config->timeout);
   run.pit = section.plan.pit;
+  run.hyperv_testdev = section.plan.hyperv_testdev;
   run.cpuid = section.cpuid;
   return run;
 }

@@ -101,7 +101,7 @@ Result<RunOptions> run_options(const CommonOptions& common, const std::vector<st
     return fail(Error::bad_input("--output " + common.output_path, "needs --format tap, json or junit"));
   RunOptions options{ram, timeout, images, std::move(map), std::move(image_arguments), format,
                      common.output_path, common.stats, common.trace, common.smp, common.jobs, std::move(kernel),
-                     {}, true, console_limit, {}};
+                     {}, true, false, console_limit, {}};
   options.gdb_port = common.gdb_port;
   options.gdb_wait = common.gdb_wait;
   return options;

@@ -213,7 +213,7 @@ Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOp
                                                         options.per_image_arguments),
                                           options.smp,
                                           image.kernel != nullptr,  // kvm-unit-tests expects pc-testdev
-                                          options.cpuid, options.pit};
+                                          options.cpuid, options.pit, options.hyperv_testdev};
   auto machine = SLOTBOX_TRY(machine::PcMachine::create(kvm, machine_options, image.rom.bytes()));
   if (image.kernel) SLOTBOX_TRY_VOID(load_kernel(*machine, image));
   const auto& expected = image.rom.expectation();

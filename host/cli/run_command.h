@@ -34,6 +34,7 @@ struct RunOptions {
   KernelOptions kernel;                          // --kernel, --initrd, --append
   kvm::CpuidEdits cpuid;                         // kut: a section's -cpu ...,-feature
   bool pit = true;                               // kut: a section's -machine pit=off
+  bool hyperv_testdev = false;                   // kut: a section's -device hyperv-testdev
   uint64_t console_limit = 4ull << 20;           // --console-limit: console bytes echoed per image
   std::vector<ImageArgument> per_image_arguments;  // --arg IMAGE:ARGUMENT
   std::optional<uint16_t> gdb_port = std::nullopt;  // --gdb PORT: a gdb stub on 127.0.0.1 (one image only)

@@ -30,6 +30,7 @@ std::optional<CpuidBit> find_cpu_feature(std::string_view qemu_name);
 struct CpuidEdits {
   std::vector<std::string> removed;  // feature names find_cpu_feature() knows
   std::string vendor;                // 12 characters, or empty to keep the host's
+  bool hyperv = false;               // hv_passthrough: every Hyper-V enlightenment KVM has (kvm/hyperv.h)
 };
 
 // The entries with every removed feature's bit cleared and the vendor string replaced

@@ -2,6 +2,8 @@
 // dispatches on types instead of poking at the shared page.
 #pragma once
 
+#include <linux/types.h>
+
 #include <cstdint>
 #include <span>
 #include <variant>
@@ -44,11 +46,18 @@ struct DebugExit {
   uint64_t pc;
   uint64_t dr6;
 };
+// With Hyper-V enlightenments on (kvm/hyperv.h): a SynIC MSR write KVM reports after
+// handling it (type KVM_EXIT_HYPERV_SYNIC), or a hypercall it leaves to user space
+// (KVM_EXIT_HYPERV_HCALL), whose status the handler writes to *hcall_result.
+struct HypervExit {
+  uint32_t type;
+  __u64* hcall_result;  // null unless type is KVM_EXIT_HYPERV_HCALL
+};
 struct InterruptedExit {};   // KVM_RUN returned EINTR or EAGAIN: a kick, or an AP just given INIT/SIPI
 struct UnhandledExit { uint32_t reason; };
 
 using VcpuExit = std::variant<IoExit, MmioExit, HltExit, ShutdownExit, FailEntryExit,
-                              InternalErrorExit, DebugExit, InterruptedExit, UnhandledExit>;
+                              InternalErrorExit, DebugExit, HypervExit, InterruptedExit, UnhandledExit>;
 
 const char* exit_reason_name(uint32_t reason);
 

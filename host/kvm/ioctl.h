@@ -43,6 +43,14 @@ inline kvm_cpuid_entry2* cpuid_entries(CpuidHeader* header) {
 }
 inline constexpr unsigned long kGetSupportedCpuid = _IOWR(KVMIO, 0x05, CpuidHeader);
 inline constexpr unsigned long kSetCpuid2 = _IOW(KVMIO, 0x90, CpuidHeader);
+inline constexpr unsigned long kGetSupportedHvCpuid = _IOWR(KVMIO, 0xc1, CpuidHeader);
+
+// struct kvm_irq_routing too: its entries follow this header.
+struct IrqRoutingHeader {
+  uint32_t nr;
+  uint32_t flags;
+};
+inline constexpr unsigned long kSetGsiRouting = _IOW(KVMIO, 0x6a, IrqRoutingHeader);
 
 } // namespace slotbox::kvm
 

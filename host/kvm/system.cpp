@@ -21,6 +21,20 @@ constexpr RequiredCapability kRequiredCapabilities[] = {
     {KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID"},
 };
 
+// Grows the buffer until KVM stops answering E2BIG, as the API documentation asks.
+template <unsigned long kRequest>
+Result<std::vector<kvm_cpuid_entry2>> cpuid_list(int fd, const char* name) {
+  for (uint32_t capacity = 64; capacity <= 4096; capacity *= 2) {
+    std::vector<uint8_t> buffer(sizeof(CpuidHeader) + capacity * sizeof(kvm_cpuid_entry2));
+    auto* cpuid = reinterpret_cast<CpuidHeader*>(buffer.data());
+    cpuid->nent = capacity;
+    auto result = checked_ioctl<kRequest>(fd, name, cpuid);
+    if (result) return std::vector<kvm_cpuid_entry2>(cpuid_entries(cpuid), cpuid_entries(cpuid) + cpuid->nent);
+    if (result.error().code != E2BIG) return fail(result.error());
+  }
+  return fail(Error::from_errno(name, "more than 4096 entries", E2BIG));
+}
+
 } // namespace
 
 Result<System> System::open() {
@@ -57,16 +71,13 @@ Result<Vm> System::create_vm() const {
 }
 
 Result<std::vector<kvm_cpuid_entry2>> System::supported_cpuid() const {
-  // Grow the buffer until KVM stops answering E2BIG, as the API documentation asks.
-  for (uint32_t capacity = 64; capacity <= 4096; capacity *= 2) {
-    std::vector<uint8_t> buffer(sizeof(CpuidHeader) + capacity * sizeof(kvm_cpuid_entry2));
-    auto* cpuid = reinterpret_cast<CpuidHeader*>(buffer.data());
-    cpuid->nent = capacity;
-    auto result = checked_ioctl<kGetSupportedCpuid>(m_fd.get(), "KVM_GET_SUPPORTED_CPUID", cpuid);
-    if (result) return std::vector<kvm_cpuid_entry2>(cpuid_entries(cpuid), cpuid_entries(cpuid) + cpuid->nent);
-    if (result.error().code != E2BIG) return fail(result.error());
-  }
-  return fail(Error::from_errno("KVM_GET_SUPPORTED_CPUID", "more than 4096 entries", E2BIG));
+  return cpuid_list<kGetSupportedCpuid>(m_fd.get(), "KVM_GET_SUPPORTED_CPUID");
+}
+
+Result<std::vector<kvm_cpuid_entry2>> System::supported_hyperv_cpuid() const {
+  if (check_extension(KVM_CAP_SYS_HYPERV_CPUID) <= 0)
+    return fail(Error::unavailable("/dev/kvm", "KVM_CAP_SYS_HYPERV_CPUID is missing (Linux 5.11 or later has it)"));
+  return cpuid_list<kGetSupportedHvCpuid>(m_fd.get(), "KVM_GET_SUPPORTED_HV_CPUID");
 }
 
 } // namespace slotbox::kvm

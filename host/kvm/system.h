@@ -22,6 +22,8 @@ public:
   Result<Vm> create_vm() const;
   // The CPUID leaves KVM can virtualize on this host, for KVM_SET_CPUID2.
   Result<std::vector<kvm_cpuid_entry2>> supported_cpuid() const;
+  // The Hyper-V leaves KVM can emulate (KVM_GET_SUPPORTED_HV_CPUID on /dev/kvm, Linux 5.11+).
+  Result<std::vector<kvm_cpuid_entry2>> supported_hyperv_cpuid() const;
 
   int fd() const { return m_fd.get(); }
   uint32_t max_memory_slots() const { return m_max_memory_slots; }

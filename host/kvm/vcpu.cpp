@@ -33,6 +33,13 @@ Result<void> Vcpu::set_cpuid(const std::vector<kvm_cpuid_entry2>& entries) {
   return {};
 }
 
+Result<void> Vcpu::enable_hyperv_synic() {
+  kvm_enable_cap cap{};
+  cap.cap = KVM_CAP_HYPERV_SYNIC2;
+  SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_ENABLE_CAP, &cap, "KVM_CAP_HYPERV_SYNIC2"));
+  return {};
+}
+
 Result<VcpuExit> Vcpu::run() {
   auto result = KVM_IOCTL(m_fd.get(), KVM_RUN, 0);
   if (!result) {
@@ -63,6 +70,8 @@ VcpuExit Vcpu::decode() const {
   case KVM_EXIT_INTERNAL_ERROR: return internal_error(run);
   case KVM_EXIT_INTR: return InterruptedExit{};
   case KVM_EXIT_DEBUG: return DebugExit{run.debug.arch.exception, run.debug.arch.pc, run.debug.arch.dr6};
+  case KVM_EXIT_HYPERV:
+    return HypervExit{run.hyperv.type, run.hyperv.type == KVM_EXIT_HYPERV_HCALL ? &run.hyperv.u.hcall.result : nullptr};
   default: return UnhandledExit{run.exit_reason};
   }
 }
@@ -137,6 +146,7 @@ const char* exit_reason_name(uint32_t reason) {
   case KVM_EXIT_INTR: return "KVM_EXIT_INTR";
   case KVM_EXIT_INTERNAL_ERROR: return "KVM_EXIT_INTERNAL_ERROR";
   case KVM_EXIT_SYSTEM_EVENT: return "KVM_EXIT_SYSTEM_EVENT";
+  case KVM_EXIT_HYPERV: return "KVM_EXIT_HYPERV";
   default: return "KVM_EXIT_?";
   }
 }

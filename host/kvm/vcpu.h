@@ -19,6 +19,7 @@ public:
   Vcpu(Fd fd, Mapping run) : m_fd(std::move(fd)), m_run(std::move(run)) {}
 
   Result<void> set_cpuid(const std::vector<kvm_cpuid_entry2>& entries);
+  Result<void> enable_hyperv_synic();                            // KVM_CAP_HYPERV_SYNIC2
   Result<VcpuExit> run();
   // Makes a KVM_RUN in progress, or the next one, return to userspace at once.
   void request_immediate_exit(bool on);

@@ -4,6 +4,8 @@
 #include "host/kvm/ioctl.h"
 #include "host/kvm/vcpu.h"
 
+#include <cstring>
+
 namespace slotbox::kvm {
 namespace {
 
@@ -92,6 +94,15 @@ Result<void> Vm::irq_line(uint32_t gsi, bool level) {
   line.irq = gsi;
   line.level = level ? 1 : 0;
   SLOTBOX_TRY_VOID(KVM_IOCTL(m_fd.get(), KVM_IRQ_LINE, &line, "GSI " + std::to_string(gsi)));
+  return {};
+}
+
+Result<void> Vm::set_gsi_routing(const std::vector<kvm_irq_routing_entry>& table) {
+  std::vector<uint8_t> buffer(sizeof(IrqRoutingHeader) + table.size() * sizeof(kvm_irq_routing_entry));
+  auto* header = reinterpret_cast<IrqRoutingHeader*>(buffer.data());
+  header->nr = static_cast<uint32_t>(table.size());
+  std::memcpy(header + 1, table.data(), table.size() * sizeof(kvm_irq_routing_entry));
+  SLOTBOX_TRY_VOID(checked_ioctl<kSetGsiRouting>(m_fd.get(), "KVM_SET_GSI_ROUTING", header));
   return {};
 }
 

@@ -32,6 +32,8 @@ public:
   // Sets an interrupt line of the in-kernel irqchip (KVM_IRQ_LINE): GSI 0-15 reach the
   // PICs and the IOAPIC, 16-23 the IOAPIC only.
   Result<void> irq_line(uint32_t gsi, bool level);
+  // Replaces the whole GSI routing table (KVM_SET_GSI_ROUTING); see kvm/irq_routing.h.
+  Result<void> set_gsi_routing(const std::vector<kvm_irq_routing_entry>& table);
   // The state of one in-kernel PIC (KVM_IRQCHIP_PIC_MASTER/SLAVE), to set it up as
   // firmware would have (firmware_handover.h).
   Result<kvm_irqchip> irqchip(uint32_t chip_id) const;  // KVM_GET_IRQCHIP

@@ -184,6 +184,9 @@ KutPlan plan_kut_section(const KutSection& section,
         else if (property != "pc" && property != "accel=kvm")
           return skip("-machine " + property + " has no slotbox equivalent");
       }
+    } else if (option == "-device" && has_value && params[i + 1] == "hyperv-testdev") {
+      plan.hyperv_testdev = true;
+      ++i;
     } else if (option == "-append" && has_value) {
       auto words = split_words(params[++i]);
       if (!words) return skip("-append: " + words.error().reason);

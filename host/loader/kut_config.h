@@ -43,6 +43,7 @@ struct KutPlan {
   std::string cpu_model;                 // -cpu MODEL,... ("" when not given)
   std::vector<std::string> cpu_flags;    // its +flag / -flag / key=value parts
   bool pit = true;                       // -machine pit=off: no 8254
+  bool hyperv_testdev = false;           // -device hyperv-testdev
   std::vector<std::string> append;       // test_args: the kernel's command line
 };
 

@@ -1,6 +1,7 @@
 #include "host/machine/exit_handler.h"
 
 #include "host/base/format.h"
+#include "host/kvm/hyperv.h"
 
 #include <cstring>
 #include <string>
@@ -90,6 +91,13 @@ public:
     m_context.exits.count_reason(KVM_EXIT_DEBUG);
     return ended(EndKind::kUnexpectedExit, "KVM_EXIT_DEBUG (exception " + std::to_string(exit.exception) +
                                                ") at rip " + hex(exit.pc) + " with no debugger");
+  }
+  // KVM has done the work of a SynIC MSR write already; a hypercall it leaves to user
+  // space is one slotbox does not implement, answered as Hyper-V answers an unknown one.
+  std::optional<RunEnd> operator()(const kvm::HypervExit& exit) {
+    m_context.exits.count_reason(KVM_EXIT_HYPERV);
+    if (exit.hcall_result) *exit.hcall_result = kvm::kHypervStatusInvalidHypercallCode;
+    return std::nullopt;
   }
   // A signal interrupted KVM_RUN (the run controller's kick): nothing happened in the guest.
   std::optional<RunEnd> operator()(const kvm::InterruptedExit&) { return std::nullopt; }

@@ -29,6 +29,7 @@ Result<void> PcDevices::attach(PcMemoryMap& map) {
     add_port(map, PciConfigAddress::kPort, "pci-conf-idx", PciConfigAddress::kPortCount, pci_config_address);
     add_port(map, PciConfigData::kPort, "pci-conf-data", PciConfigData::kPortCount, pci_config_data);
     if (testdev) add_testdev_ports(map, *testdev);
+    if (hyperv_testdev) add_port(map, HypervTestdev::kPort, "hyperv-testdev", HypervTestdev::kPortCount, *hyperv_testdev);
   }));
   if (testdev) {
     testdev->set_guest_page([&map](uint64_t gpa) { return map.guest_ram(gpa, PcTestdev::kPageSize); });

@@ -11,6 +11,7 @@
 #include "host/machine/cmos.h"
 #include "host/machine/debug_exit.h"
 #include "host/machine/fw_cfg.h"
+#include "host/machine/hyperv_testdev.h"
 #include "host/machine/pc_memory_map.h"
 #include "host/machine/pc_testdev.h"
 #include "host/machine/pci_config.h"
@@ -27,12 +28,18 @@ struct PcDeviceOptions {
   bool testdev = false;
   // Where pc-testdev's IRQ line writes go (KVM_IRQ_LINE on the VM); empty: dropped.
   PcTestdev::IrqLine irq_line = {};
+  // QEMU's `-device hyperv-testdev` (kvm-unit-tests' hyperv_synic), and where its routes go.
+  bool hyperv_testdev = false;
+  HypervTestdev::InstallRoutes install_sint_routes = {};
+  HypervTestdev::SignalGsi signal_gsi = {};
 };
 
 struct PcDevices {
   PcDevices(const PcLayout& layout, Serial::Sink console, uint32_t cpu_count, PcDeviceOptions options = {})
       : serial(std::move(console)), cmos(layout, cpu_count), fw_cfg(layout, cpu_count) {
     if (options.testdev) testdev.emplace(std::move(options.irq_line));
+    if (options.hyperv_testdev)
+      hyperv_testdev.emplace(std::move(options.install_sint_routes), std::move(options.signal_gsi));
   }
   PcDevices(const PcDevices&) = delete;
   PcDevices& operator=(const PcDevices&) = delete;
@@ -49,6 +56,7 @@ struct PcDevices {
   PciConfigData pci_config_data;
   TestDevice test_device;
   std::optional<PcTestdev> testdev;
+  std::optional<HypervTestdev> hyperv_testdev;
 };
 
 } // namespace slotbox::machine

@@ -2,6 +2,8 @@
 
 #include "host/kvm/backend.h"
 #include "host/kvm/cpuid.h"
+#include "host/kvm/hyperv.h"
+#include "host/kvm/irq_routing.h"
 #include "host/machine/firmware_handover.h"
 #include "host/base/format.h"
 #include "slotbox/abi.h"
@@ -32,7 +34,11 @@ Result<std::unique_ptr<PcMachine>> PcMachine::create(const kvm::System& kvm,
 PcMachine::PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, kvm::Backend backend,
                      const MachineOptions& options)
     : m_map(std::move(map)), m_vm(std::move(vm)), m_backend(std::move(backend)), m_devices(m_map->layout(), options.console, options.vcpus,
-                {.testdev = options.testdev, .irq_line = [this](int irq, bool level) { raise_irq(irq, level); }}),
+                {.testdev = options.testdev,
+                 .irq_line = [this](int irq, bool level) { raise_irq(irq, level); },
+                 .hyperv_testdev = options.hyperv_testdev,
+                 .install_sint_routes = [this](const auto& routes) { install_sint_routes(routes); },
+                 .signal_gsi = [this](uint32_t gsi) { (void)m_vm.irq_line(gsi, true); }}),
       m_image_arguments(options.image_arguments) {}
 
 // The tree is complete before the listener attaches, so KVM sees the final map at once:
@@ -151,12 +157,27 @@ void PcMachine::raise_irq(int irq, bool level) {
   (void)m_vm.irq_line(static_cast<uint32_t>(irq), level);
 }
 
+// A route KVM refuses (a VP index with no vCPU) leaves the guest without it: its SINT never
+// arrives and its own check says so, as when QEMU fails to add one.
+void PcMachine::install_sint_routes(const std::vector<HypervTestdev::SintRoute>& routes) {
+  auto table = kvm::default_irq_routing();
+  for (const auto& route : routes) table.push_back(kvm::hyperv_sint_route(route.gsi, route.vp_index, route.sint));
+  (void)m_vm.set_gsi_routing(table);
+}
+
 // vCPU i has APIC id i; KVM makes vCPU 0 the BSP and holds the others until INIT/SIPI.
 Result<void> PcMachine::create_vcpus(const kvm::System& kvm, uint32_t count, const kvm::CpuidEdits& edits) {
   auto cpuid = kvm::with_edits(SLOTBOX_TRY(kvm.supported_cpuid()), edits);
+  bool synic = false;
+  if (edits.hyperv) {
+    auto hyperv = SLOTBOX_TRY(kvm.supported_hyperv_cpuid());
+    cpuid = kvm::with_hyperv_leaves(std::move(cpuid), hyperv);
+    synic = kvm::offers_synic(hyperv);
+  }
   for (uint32_t id = 0; id < count; ++id) {
     auto vcpu = std::make_unique<kvm::Vcpu>(SLOTBOX_TRY(m_vm.create_vcpu(id)));
     SLOTBOX_TRY_VOID(vcpu->set_cpuid(kvm::with_apic_id(cpuid, id)));
+    if (synic) SLOTBOX_TRY_VOID(vcpu->enable_hyperv_synic());  // after KVM_SET_CPUID2, as QEMU orders them
     m_vcpus.push_back(std::move(vcpu));
   }
   return {};

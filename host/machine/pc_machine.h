@@ -36,6 +36,7 @@ struct MachineOptions {
   bool testdev = false;                            // QEMU's pc-testdev, for kvm-unit-tests kernels
   kvm::CpuidEdits cpuid;                           // -cpu ...,-feature (kvm-unit-tests sections)
   bool pit = true;                                 // QEMU's -machine pit=off leaves it out
+  bool hyperv_testdev = false;                     // QEMU's -device hyperv-testdev (SynIC routes)
 };
 
 class PcMachine {
@@ -77,6 +78,8 @@ private:
   Result<void> create_vcpus(const kvm::System& kvm, uint32_t count, const kvm::CpuidEdits& edits);
   // A device's interrupt line into the in-kernel PIC and IOAPIC (pc-testdev's ports).
   void raise_irq(int irq, bool level);
+  // hyperv-testdev's SynIC routes, installed in KVM after the irqchip's default routes.
+  void install_sint_routes(const std::vector<HypervTestdev::SintRoute>& routes);
   Result<void> attach_host_assist();
 
   std::unique_ptr<PcMemoryMap> m_map;

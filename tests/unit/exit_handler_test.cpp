@@ -121,6 +121,13 @@ TEST_CASE("exits that end the run say how and where") {
     CHECK(end->detail == "KVM_EXIT_DEBUG (4) at rip 0x201bc0");
     CHECK(f.exits.of_reason(KVM_EXIT_DEBUG) == 1);
   }
+  SUBCASE("a Hyper-V hypercall left to user space is answered 'invalid code', and the run goes on") {
+    __u64 result = 0;
+    CHECK_FALSE(machine::handle_exit(kvm::HypervExit{KVM_EXIT_HYPERV_HCALL, &result}, f.context));
+    CHECK(result == 2);  // HV_STATUS_INVALID_HYPERCALL_CODE
+    CHECK_FALSE(machine::handle_exit(kvm::HypervExit{KVM_EXIT_HYPERV_SYNIC, nullptr}, f.context));
+    CHECK(f.exits.of_reason(KVM_EXIT_HYPERV) == 2);
+  }
   SUBCASE("unreadable registers leave the place out") {
     f.regs.reset();
     CHECK(machine::handle_exit(kvm::HltExit{}, f.context)->detail ==

@@ -120,9 +120,17 @@ TEST_CASE("a section's plan: how slotbox runs it, or why it skips") {
   }
   SUBCASE("a QEMU option slotbox has no equivalent for") {
     KutSection section = named("hpet");
-    section.qemu_params = {"-device", "hyperv-testdev"};
-    CHECK(plan_kut_section(section, none).skip == "QEMU option -device hyperv-testdev has no slotbox equivalent");
+    section.qemu_params = {"-device", "pci-testdev"};
+    CHECK(plan_kut_section(section, none).skip == "QEMU option -device pci-testdev has no slotbox equivalent");
     CHECK_FALSE(plan_kut_section(section, none).skip_upstream);
+  }
+  SUBCASE("-device hyperv-testdev asks for the SynIC test device") {
+    KutSection section = named("hyperv_synic");
+    section.qemu_params = {"-cpu", "host,hv_passthrough", "-device", "hyperv-testdev"};
+    auto plan = plan_kut_section(section, none);
+    CHECK_FALSE(plan.skip);
+    CHECK(plan.hyperv_testdev);
+    CHECK(plan.cpu_flags == std::vector<std::string>{"hv_passthrough"});
   }
   SUBCASE("-machine pit=off leaves the PIT out; other machine properties skip") {
     KutSection section = named("vmexit_ipi");
