@@ -18,15 +18,22 @@ bool parameter_enabled(const std::string& module, const std::string& parameter) 
   return (file >> value) && (value == "Y" || value == "1");
 }
 
-} // namespace
-
-Backend detect_backend() {
+Backend read_backend() {
   if (module_loaded("kvm_pvm")) return {"kvm_pvm", MmuMode::kShadow};
   if (module_loaded("kvm_intel"))
     return {"kvm_intel", parameter_enabled("kvm_intel", "ept") ? MmuMode::kTdp : MmuMode::kShadow};
   if (module_loaded("kvm_amd"))
     return {"kvm_amd", parameter_enabled("kvm_amd", "npt") ? MmuMode::kTdp : MmuMode::kShadow};
   return {"unknown", MmuMode::kUnknown};
+}
+
+} // namespace
+
+// Read once per process: the report's first line and every machine ask, and the modules do
+// not change under a running process (each reading was five syscalls, on every start).
+Backend detect_backend() {
+  static const Backend backend = read_backend();
+  return backend;
 }
 
 std::string Backend::describe() const {

@@ -81,8 +81,6 @@ Result<StatReading> read_stat(const std::optional<kvm::Stats>& vcpu_stats,
 
 // slotbox-only devices: absent under QEMU, so images find out which host they run on.
 Result<void> PcMachine::attach_host_assist() {
-  if (auto stats = kvm::Stats::open(m_vcpus[0]->fd(), "vCPU 0")) m_vcpu_stats = std::move(*stats);
-  if (auto stats = kvm::Stats::open(m_vm.fd(), "VM")) m_vm_stats = std::move(*stats);
   m_changes = std::make_unique<MapChanges>(*m_map);
   m_host_assist = std::make_unique<HostAssist>(HostAssistContext{
       .map = *m_map,
@@ -90,7 +88,7 @@ Result<void> PcMachine::attach_host_assist() {
       .slots = *m_slot_listener,
       .exits = m_exits,
       .translate = [this](uint64_t gva) { return m_exiting_vcpu->translate(gva); },
-      .read_stat = [this](const std::string& name) { return read_stat(m_vcpu_stats, m_vm_stats, name); },
+      .read_stat = [this](const std::string& name) { return read_stat(vcpu_stats(), vm_stats(), name); },
       .mmu = mmu_mode(m_backend),
       .module = kvm_module(m_backend),
       .image_arguments = m_image_arguments});
@@ -99,6 +97,14 @@ Result<void> PcMachine::attach_host_assist() {
         abi::kHostAssistPort,
         m_map->keep(memory::Region::mmio("host-assist", HostAssist::kPortCount, *m_host_assist)));
   });
+}
+
+const PcMachine::OpenedStats& PcMachine::opened_stats() const {
+  std::call_once(m_stats_opened, [this] {
+    if (auto stats = kvm::Stats::open(m_vcpus[0]->fd(), "vCPU 0")) m_stats.vcpu = std::move(*stats);
+    if (auto stats = kvm::Stats::open(m_vm.fd(), "VM")) m_stats.vm = std::move(*stats);
+  });
+  return m_stats;
 }
 
 namespace {

@@ -68,9 +68,11 @@ public:
   ExitCounters& exits() { return m_exits; }
   const ExitCounters& exits() const { return m_exits; }
   const HostAssist& host_assist() const { return *m_host_assist; }
-  // KVM's binary statistics, where the kernel has them (Linux 5.14 and later).
-  const std::optional<kvm::Stats>& vcpu_stats() const { return m_vcpu_stats; }
-  const std::optional<kvm::Stats>& vm_stats() const { return m_vm_stats; }
+  // KVM's binary statistics, where the kernel has them (Linux 5.14 and later). Opened on
+  // first use: few runs ask (--stats, host assist's kStat), and opening them is two stats
+  // fds and a read of every descriptor (`slotbox bench`, cold start).
+  const std::optional<kvm::Stats>& vcpu_stats() const { return opened_stats().vcpu; }
+  const std::optional<kvm::Stats>& vm_stats() const { return opened_stats().vm; }
 
 private:
   PcMachine(std::unique_ptr<PcMemoryMap> map, kvm::Vm vm, kvm::Backend backend, const MachineOptions& options);
@@ -91,8 +93,13 @@ private:
   std::mutex m_lock;
   PcDevices m_devices;
   ExitCounters m_exits;
-  std::optional<kvm::Stats> m_vcpu_stats;
-  std::optional<kvm::Stats> m_vm_stats;
+  struct OpenedStats {
+    std::optional<kvm::Stats> vcpu;  // vCPU 0's
+    std::optional<kvm::Stats> vm;
+  };
+  const OpenedStats& opened_stats() const;
+  mutable std::once_flag m_stats_opened;  // by whichever thread asks first
+  mutable OpenedStats m_stats;
   std::unique_ptr<MapChanges> m_changes;
   std::unique_ptr<HostAssist> m_host_assist;
   std::vector<std::string> m_image_arguments;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
+#include <memory_resource>
 
 namespace slotbox::memory {
 namespace {
@@ -50,6 +51,7 @@ public:
 
   std::vector<FlatRange> ranges() && {
     std::vector<FlatRange> merged;
+    merged.reserve(m_ranges.size());
     for (auto& [start, range] : m_ranges) {
       if (!merged.empty() && mergeable(merged.back(), range))
         merged.back().range.size += range.range.size;
@@ -79,10 +81,11 @@ private:
       uint64_t gap_end = clip.end();
       if (next != m_ranges.end()) gap_end = std::min(gap_end, next->first);
       if (gap_end > cursor) {
+        // The piece goes right before `next`: with it as the hint the insertion costs no search.
         Range piece{cursor, gap_end - cursor};
-        m_ranges.emplace(cursor, FlatRange{piece, const_cast<Region*>(&region),
-                                           static_cast<uint64_t>(cursor - region_start),
-                                           readonly, region.dirty_logging()});
+        m_ranges.emplace_hint(next, cursor, FlatRange{piece, const_cast<Region*>(&region),
+                                                      static_cast<uint64_t>(cursor - region_start),
+                                                      readonly, region.dirty_logging()});
       }
       if (next == m_ranges.end()) break;
       cursor = std::max(cursor, next->second.range.end());
@@ -90,7 +93,10 @@ private:
     }
   }
 
-  std::map<uint64_t, FlatRange> m_ranges;
+  // The ranges claimed so far, in one arena freed as a whole with the renderer: a node
+  // allocation and free per range was a third of a commit's instructions (callgrind).
+  std::pmr::monotonic_buffer_resource m_arena;
+  std::pmr::map<uint64_t, FlatRange> m_ranges{&m_arena};
 };
 
 } // namespace

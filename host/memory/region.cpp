@@ -38,12 +38,13 @@ std::unique_ptr<Region> Region::mmio(std::string name, uint64_t size, MmioHandle
 
 // QEMU's memory_region_update_container_subregions(): a new subregion goes before the
 // first sibling of lower or equal priority, so among equals the later-added comes first.
+// m_subregions is in the reverse order, so the search starts at its end.
 void Region::add_subregion(uint64_t address, Region& child, int priority) {
   child.m_address = address;
   child.m_priority = priority;
-  auto position = std::find_if(m_subregions.begin(), m_subregions.end(),
+  auto position = std::find_if(m_subregions.rbegin(), m_subregions.rend(),
                                [&](const Region* other) { return other->m_priority <= priority; });
-  m_subregions.insert(position, &child);
+  m_subregions.insert(position.base(), &child);
 }
 
 void Region::remove_subregion(Region& child) {
@@ -76,6 +77,5 @@ uint8_t* Region::host() const { return m_host; }
 Region* Region::alias_target() const { return m_alias_target; }
 uint64_t Region::alias_offset() const { return m_alias_offset; }
 MmioHandler* Region::handler() const { return m_handler; }
-const std::vector<Region*>& Region::subregions() const { return m_subregions; }
 
 } // namespace slotbox::memory

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <ranges>
 #include <string>
 #include <vector>
 
@@ -60,7 +61,8 @@ public:
   Region* alias_target() const;
   uint64_t alias_offset() const;
   MmioHandler* handler() const;
-  const std::vector<Region*>& subregions() const; // in priority order, highest first
+  // In priority order, highest first; among equals, the latest added first.
+  auto subregions() const { return m_subregions | std::views::reverse; }
 
 private:
   Region(std::string name, RegionKind kind, uint64_t size)
@@ -80,7 +82,10 @@ private:
   Region* m_alias_target = nullptr;
   uint64_t m_alias_offset = 0;
   MmioHandler* m_handler = nullptr;
-  std::vector<Region*> m_subregions;  // highest priority first; among equals, latest first
+  // Kept the other way round from subregions() (lowest priority first; among equals, the
+  // earliest first), so adding a region of the highest priority so far is an append: adding
+  // 10,000 at the front, as the other order needs, moved the whole vector each time (n^2).
+  std::vector<Region*> m_subregions;
 };
 
 } // namespace slotbox::memory

@@ -36,6 +36,23 @@ TEST_CASE("on equal priority the later-added wins") {
   }
 }
 
+// Region keeps its children in the reverse of this order (so that the common add is an
+// append); whatever the order of adds, subregions() must come out as QEMU orders them.
+TEST_CASE("subregions(): highest priority first, among equals the latest added first") {
+  Tree tree;
+  Region& root = tree.container("root", 0x10000);
+  std::vector<std::pair<std::string, int>> adds{{"a", 0}, {"b", 2}, {"c", 0}, {"d", -1}, {"e", 2},
+                                                {"f", 1}, {"g", -1}, {"h", 0}, {"i", 3}};
+  for (const auto& [name, priority] : adds) root.add_subregion(0, tree.ram(name, 0x1000), priority);
+  std::string order;
+  for (const Region* child : root.subregions()) order += child->name();
+  CHECK(order == "iebfhcagd");
+  root.remove_subregion(*root.subregions().front());
+  order.clear();
+  for (const Region* child : root.subregions()) order += child->name();
+  CHECK(order == "ebfhcagd");
+}
+
 TEST_CASE("a container's uncovered parts fall through to lower-priority siblings") {
   Tree tree;
   Region& root = tree.container("root", 0x10000);
