@@ -86,9 +86,9 @@ def main():
     if sys.argv[1] == "--results":
         directory = sys.argv[2]
         for name, no_color in (("terminal.txt", False), ("terminal-no-color.txt", True)):
-            with open(os.path.join(directory, name), errors="replace") as recorded:
+            with open(os.path.join(directory, name), errors="replace", newline="") as recorded:
                 judge_terminal(recorded.read(), no_color)
-        with open(os.path.join(directory, "images", "hello.txt"), errors="replace") as piped:
+        with open(os.path.join(directory, "images", "hello.txt"), errors="replace", newline="") as piped:
             judge_pipe(piped.read())
         return
     slotbox = sys.argv[1]
