@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <functional>
 
@@ -55,17 +56,24 @@ Result<uint64_t> touch_window(const BenchOptions& options) {
 CLI::App* add_bench_command(CLI::App& app, BenchOptions& options) {
   CLI::App* bench = app.add_subcommand("bench", "benchmarks: each figure beside its baseline (raw KVM floor, QEMU) and the ratio");
   bench->add_flag("--quick", options.quick, "fewer trials and smaller loops (a smoke run)");
-  bench->add_option("--format", options.json, "text (default) or json")
-      ->transform(CLI::CheckedTransformer(std::map<std::string, bool>{{"text", false}, {"json", true}}, CLI::ignore_case));
-  bench->add_option("--trials", options.trials, "whole-process and lifecycle trials (default 20, --quick 5)")
-      ->check(CLI::Range(1u, kMaxTrials));
-  bench->add_option("--touch", options.touch_window, "first-touch window (default 1G, --quick 64M)");
+  // option_text: the help shows what to type, not CLI11's types and validators.
+  bench->add_option("--format", options.format, "text (default) or json")->option_text("FORMAT");
+  bench->add_option("--trials", options.trials, "whole-process and lifecycle trials, 1 ... 1000 (default 20, --quick 5)")
+      ->check(CLI::Range(1u, kMaxTrials))
+      ->option_text("N");
+  bench->add_option("--touch", options.touch_window, "first-touch window (default 1G, --quick 64M)")->option_text("SIZE");
   bench->add_option("--section", options.sections,
-                    "only this section (repeatable): cold_start, lifecycle, exits, memory_map, footprint, first_touch, suite");
+                    "only this section (repeatable): cold_start, lifecycle, exits, memory_map, footprint, first_touch, suite")
+      ->option_text("NAME");
   return bench;
 }
 
 int bench_command(const BenchOptions& options) {
+  std::string format = options.format;
+  std::transform(format.begin(), format.end(), format.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (format != "text" && format != "json")
+    return report_error(Error::bad_input("--format \"" + options.format + "\"", "must be text or json"));
+  bool json = format == "json";
   auto window = touch_window(options);
   if (!window) return report_error(window.error());
   auto sections = all_sections(*window);
@@ -82,9 +90,9 @@ int bench_command(const BenchOptions& options) {
       continue;
     report.sections.push_back(section.run(context));
     // Progress for a long run; the report itself comes whole at the end.
-    if (!options.json) std::fprintf(stderr, "slotbox bench: %s done\n", section.name);
+    if (!json) std::fprintf(stderr, "slotbox bench: %s done\n", section.name);
   }
-  std::string text = options.json ? bench::write_json(report) : bench::write_text(report);
+  std::string text = json ? bench::write_json(report) : bench::write_text(report);
   std::fwrite(text.data(), 1, text.size(), stdout);
   return kExitPassed;
 }

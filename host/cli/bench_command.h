@@ -16,7 +16,7 @@ namespace slotbox::cli {
 
 struct BenchOptions {
   bool quick = false;
-  bool json = false;
+  std::string format = "text";     // text or json
   unsigned trials = 0;             // 0: 20, or 5 with --quick
   std::string touch_window;        // "1G"; empty: 1 GiB, or 64 MiB with --quick
   std::vector<std::string> sections;  // empty: all

@@ -1,5 +1,7 @@
 #include "host/cli/console.h"
 
+#include "host/cli/terminal.h"
+
 namespace slotbox::cli {
 namespace {
 
@@ -14,7 +16,9 @@ void Console::put(char byte) {
   if (++m_bytes > m_echo_limit && !m_truncated) {
     // The line so far is still echoed whole; nothing after it is.
     if (!m_line.empty()) end_line();
-    if (m_echo) std::fprintf(m_echo, "# console truncated after %llu bytes\n", static_cast<unsigned long long>(m_echo_limit));
+    std::string note = "# console truncated after " + std::to_string(m_echo_limit) + " bytes";
+    if (m_echo) std::fprintf(m_echo, "%s\n", note.c_str());
+    if (within_listing(sizeof note + note.size())) m_comments.push_back(std::move(note));
     m_truncated = true;
   }
   if (byte == '\n') return end_line();
@@ -29,17 +33,27 @@ void Console::flush() {
 }
 
 void Console::end_line() {
-  if (auto check = parse_check_line(m_line)) keep(std::move(*check));
+  if (auto check = parse_check_line(m_line)) {
+    keep(std::move(*check));
+  } else if (auto metric = parse_metric_line(m_line)) {
+    if (within_listing(sizeof *metric + m_line.size())) m_metrics.push_back(std::move(*metric));
+  } else if (m_line.starts_with('#')) {
+    if (within_listing(sizeof m_line + m_line.size())) m_comments.push_back(m_line);
+  }
   constexpr std::string_view kSummary = "SUMMARY: ";
   if (m_line.starts_with(kSummary)) m_summary = m_line.substr(kSummary.size());
-  if (m_echo && !m_truncated) std::fprintf(m_echo, "%s\n", m_line.c_str());
+  if (m_echo && !m_truncated) std::fprintf(m_echo, "%s\n", paint_console_line(m_line, m_colour).c_str());
   m_line.clear();
 }
 
 void Console::keep(CheckResult check) {
-  m_listed_bytes += sizeof check + check.name.size() + check.detail.size();
-  if (m_listed_bytes > m_listed_limit) return m_unlisted.add(check.outcome);
+  if (!within_listing(sizeof check + check.name.size() + check.detail.size())) return m_unlisted.add(check.outcome);
   m_checks.push_back(std::move(check));
+}
+
+bool Console::within_listing(size_t bytes) {
+  m_listed_bytes += bytes;
+  return m_listed_bytes <= m_listed_limit;
 }
 
 } // namespace slotbox::cli

@@ -5,6 +5,7 @@
 #include "host/cli/kut_expected.h"
 #include "host/cli/kut_qemu.h"
 #include "host/cli/ordered_jobs.h"
+#include "host/cli/terminal.h"
 #include "host/kvm/backend.h"
 #include "host/loader/input_file.h"
 #include "host/loader/kut_config.h"
@@ -279,6 +280,7 @@ int kut_command(const KutOptions& options) {
     if (selected(section, options)) sections.push_back(plan_section(section, options));
 
   bool text = options.run.format == ReportFormat::kText;
+  bool colour = detect_terminal_style(!text).colour;
   if (text)
     std::printf("kut: %s (%s), %zu of %zu sections from %s/unittests.cfg\n", backend.describe().c_str(),
                 backend.key().c_str(), sections.size(), config->size(), options.directory.c_str());
@@ -301,7 +303,7 @@ int kut_command(const KutOptions& options) {
           [&](size_t i) {
             const Section& section = sections[i];
             if (interrupt_signal()) return;  // the line would say PASS or FAIL of a run cut short
-            if (text) std::printf("%s\n", section_line(section).c_str());
+            if (text) std::printf("%s\n", paint_console_line(section_line(section), colour).c_str());
             std::fflush(stdout);
             totals.add(section);
             report.images.push_back(section_report(section));

@@ -69,22 +69,26 @@ Result<uint64_t> checked_ram(const std::string& text) {
 
 
 void add_common_options(CLI::App& app, CommonOptions& common) {
-  app.add_option("--ram", common.ram, "guest RAM size: 512M ... 64G (bare number: MiB)")
-      ->capture_default_str();
+  // option_text: the help shows what to type and the default, not CLI11's types and validators.
+  app.add_option("--ram", common.ram, "guest RAM size: 512M ... 64G (bare number: MiB)")->option_text("SIZE=4G");
   app.add_option("--timeout", common.timeout,
                  "seconds before a guest that has not ended is stopped")
-      ->capture_default_str();
-  app.add_option("--map", common.map_path, "JSON file of extra regions (RAM, ROM, aliases, MMIO windows)");
-  app.add_option("--format", common.format, "report format: text, tap, json or junit")->capture_default_str();
-  app.add_option("--output", common.output_path, "write the report (tap, json, junit) to FILE; text stays on stdout");
+      ->option_text("SECONDS=10");
+  app.add_option("--map", common.map_path, "JSON file of extra regions (RAM, ROM, aliases, MMIO windows)")
+      ->option_text("FILE");
+  app.add_option("--format", common.format, "report format: text, tap, json or junit")->option_text("FORMAT=text");
+  app.add_option("--output", common.output_path, "write the report (tap, json, junit) to FILE; text stays on stdout")
+      ->option_text("FILE");
   app.add_option("--console-limit", common.console_limit, "console bytes echoed per image (1K ... 1G)")
-      ->capture_default_str();
+      ->option_text("SIZE=4M");
   app.add_flag("--stats", common.stats, "per image: exit histogram and KVM statistics deltas");
   app.add_flag("--trace", common.trace, "every exit, on stderr");
-  app.add_option("--smp", common.smp, "vCPUs per VM, 1 ... 64")->check(CLI::Range(1u, kMaxVcpus))->capture_default_str();
-  app.add_option("--jobs", common.jobs, "images run in parallel, each in its own VM (default: the host's CPUs)")
-      ->check(CLI::Range(1u, kMaxJobs));
-  app.add_option("--gdb", common.gdb_port, "gdb remote stub on 127.0.0.1:PORT for the one image run (0: any free port)");
+  app.add_option("--smp", common.smp, "vCPUs per VM, 1 ... 64")->check(CLI::Range(1u, kMaxVcpus))->option_text("N=1");
+  app.add_option("--jobs", common.jobs, "images run in parallel, each in its own VM, 1 ... 256 (default: the host's CPUs)")
+      ->check(CLI::Range(1u, kMaxJobs))
+      ->option_text("N");
+  app.add_option("--gdb", common.gdb_port, "gdb remote stub on 127.0.0.1:PORT for the one image run (0: any free port)")
+      ->option_text("PORT");
   app.add_flag("--gdb-wait", common.gdb_wait, "with --gdb: stop at the reset vector until gdb continues");
 }
 
@@ -176,7 +180,7 @@ int slotbox_main(int argc, char** argv) {
   }
   CLI::App app{"slotbox: boot self-checking guest images on KVM and report what they checked"};
   app.set_version_flag("--version", "slotbox " SLOTBOX_VERSION);
-  app.footer("Commands: run (the default), list, mtree [--flat|--slots] [--bios FILE], bench.\n"
+  app.footer("Commands: run (the default), list, mtree [--flat|--slots] [--bios FILE], kut DIR, bench.\n"
              "Arguments after -- go to the images (slotbox run touch -- --window 256M).\n"
              "Exit codes: 0 all passed, 1 a check failed, 2 bad usage or input,\n"
              "            3 guest crashed, triple-faulted or timed out, 77 KVM unavailable,\n"
@@ -184,34 +188,43 @@ int slotbox_main(int argc, char** argv) {
   CommonOptions common;
   std::vector<std::string> images;
   add_common_options(app, common);
-  app.add_option("images", images, "embedded image names or globs ('faults/*'), ROM files (default: all embedded)");
+  app.add_option("images", images, "embedded image names or globs ('faults/*'), ROM files (default: all embedded)")
+      ->option_text("IMAGE ...");
   std::vector<std::string> per_image_arguments;
   app.add_option("--arg", per_image_arguments,
                  "IMAGE:ARGUMENT, an argument for the images IMAGE names (a name or glob): touch:--window=1G")
       ->allow_extra_args(false)  // one value per --arg: the image names after it are not its values
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->option_text("IMAGE:ARG");
 
-  CLI::App* run_app = app.add_subcommand("run", "run images, each in a fresh VM (the default)");
+  CLI::App* run_app =
+      app.add_subcommand("run", "run images, each in a fresh VM (the default); every option of slotbox --help applies");
   std::vector<std::string> run_images;
-  run_app->add_option("images", run_images, "embedded image names, ROM files or multiboot kernels");
+  run_app->add_option("images", run_images, "embedded image names, ROM files or multiboot kernels")
+      ->option_text("IMAGE ...");
   KernelOptions kernel;
-  run_app->add_option("--kernel", kernel.kernels, "multiboot v1 kernel (ELF32, e.g. kvm-unit-tests' *.flat), loaded into RAM and entered in protected mode");
-  run_app->add_option("--initrd", kernel.initrd, "file passed to each kernel as multiboot module 0");
-  run_app->add_option("--append", kernel.append, "text after the kernel's name on its command line");
+  run_app->add_option("--kernel", kernel.kernels, "multiboot v1 kernel (ELF32, e.g. kvm-unit-tests' *.flat), loaded into RAM and entered in protected mode")
+      ->option_text("FILE");
+  run_app->add_option("--initrd", kernel.initrd, "file passed to each kernel as multiboot module 0")->option_text("FILE");
+  run_app->add_option("--append", kernel.append, "text after the kernel's name on its command line")
+      ->option_text("ARGS");
   run_app->fallthrough();
   CLI::App* list_app = app.add_subcommand("list", "list the embedded images");
   CLI::App* mtree_app = app.add_subcommand("mtree", "show the memory map: region tree, flat view or KVM slots");
   std::string bios_path;
   bool flat = false, slots = false;
-  mtree_app->add_option("--bios", bios_path, "BIOS ROM file (default: the first embedded image)");
+  mtree_app->add_option("--bios", bios_path, "BIOS ROM file (default: the first embedded image)")->option_text("FILE");
   mtree_app->add_flag("--flat", flat, "the flat view, like QEMU's info mtree -f");
   mtree_app->add_flag("--slots", slots, "the KVM memory slots (needs /dev/kvm)");
   mtree_app->fallthrough();
-  CLI::App* kut_app = app.add_subcommand("kut", "run kvm-unit-tests from DIR/unittests.cfg, a line per section");
+  CLI::App* kut_app = app.add_subcommand(
+      "kut", "run kvm-unit-tests from DIR/unittests.cfg, a line per section; the options of slotbox --help apply");
   KutOptions kut_options;
-  kut_app->add_option("directory", kut_options.directory, "folder with unittests.cfg and the *.flat kernels")->required();
-  kut_app->add_option("sections", kut_options.names, "only these sections");
-  kut_app->add_option("-g,--group", kut_options.groups, "only sections in this group (repeatable)");
+  kut_app->add_option("directory", kut_options.directory, "folder with unittests.cfg and the *.flat kernels")
+      ->required()
+      ->option_text("DIR");
+  kut_app->add_option("sections", kut_options.names, "only these sections")->option_text("SECTION ...");
+  kut_app->add_option("-g,--group", kut_options.groups, "only sections in this group (repeatable)")->option_text("GROUP");
   kut_app->add_flag("--compare-qemu", kut_options.compare_qemu,
                     "also run each section under QEMU as kvm-unit-tests does: its verdict, both times, the ratio");
   kut_app->fallthrough();

@@ -37,7 +37,18 @@ std::string summary_line(const CheckCounts& total) {
          std::to_string(total.skipped) + " skipped";
 }
 
+std::string metric_text(const Metric& metric) {
+  return "metric " + metric.name + " " + std::to_string(metric.value) + " " + metric.unit;
+}
+
 } // namespace
+
+std::string failed_image_names(const RunReport& report) {
+  std::string names;
+  for (const ImageReport& image : report.images)
+    if (!image.passed) names += (names.empty() ? "" : ", ") + image.name;
+  return names;
+}
 
 // One TAP stream for the whole run: checks numbered across images, named "image: check".
 std::string write_tap(const RunReport& report) {
@@ -53,8 +64,10 @@ std::string write_tap(const RunReport& report) {
       out += "\n";
     }
     if (image.unlisted.total()) out += "# " + image.name + ": " + summary_line(image.unlisted) + " more, not listed\n";
+    for (const Metric& metric : image.metrics) out += "# " + image.name + ": " + metric_text(metric) + "\n";
   }
   out += "1.." + std::to_string(number) + "\n# slotbox: " + summary_line(report.total) + "\n";
+  if (std::string failed = failed_image_names(report); !failed.empty()) out += "# slotbox: failed: " + failed + "\n";
   return out;
 }
 
@@ -85,6 +98,11 @@ std::string write_json(const RunReport& report) {
                                     {"end", image.end},         {"end_detail", image.end_detail},
                                     {"status", image.status},   {"elapsed_ms", image.elapsed_ms},
                                     {"exits", image.exits},     {"checks", checks}};
+    nlohmann::ordered_json metrics = nlohmann::ordered_json::array();
+    for (const Metric& metric : image.metrics)
+      metrics.push_back({{"name", metric.name}, {"value", metric.value}, {"unit", metric.unit}});
+    entry["metrics"] = metrics;
+    entry["comments"] = image.comments;
     if (image.unlisted.total())
       entry["unlisted_checks"] = {{"passed", image.unlisted.passed}, {"failed", image.unlisted.failed},
                                   {"skipped", image.unlisted.skipped}};
@@ -101,6 +119,29 @@ std::string write_json(const RunReport& report) {
   return document.dump(2) + "\n";
 }
 
+namespace {
+
+// An image's metrics as its testsuite's properties: value "15656 cycles/page", the number
+// first (a JUnit property has a name and a value, no unit; --format json has all three).
+std::string junit_properties(const std::vector<Metric>& metrics) {
+  if (metrics.empty()) return {};
+  std::string out = "    <properties>\n";
+  for (const Metric& metric : metrics)
+    out += "      <property name=\"" + xml_escaped(metric.name) + "\" value=\"" + std::to_string(metric.value) + " " +
+           xml_escaped(metric.unit) + "\"/>\n";
+  return out + "    </properties>\n";
+}
+
+// The guest's "#" lines, one a line, as the testsuite's standard output.
+std::string junit_system_out(const std::vector<std::string>& comments) {
+  if (comments.empty()) return {};
+  std::string out = "    <system-out>";
+  for (const std::string& comment : comments) out += xml_escaped(comment) + "\n";
+  return out + "</system-out>\n";
+}
+
+} // namespace
+
 // One <testsuite> per image, one <testcase> per check, as CI systems read JUnit XML.
 std::string write_junit(const RunReport& report) {
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"slotbox\" tests=\"" +
@@ -114,6 +155,7 @@ std::string write_junit(const RunReport& report) {
     out += "  <testsuite name=\"" + xml_escaped(image.name) + "\" tests=\"" + std::to_string(counts.total()) +
            "\" failures=\"" + std::to_string(counts.failed) + "\" skipped=\"" + std::to_string(counts.skipped) +
            "\" time=\"" + time + "\">\n";
+    out += junit_properties(image.metrics);
     for (const CheckResult& check : image.checks) {
       out += "    <testcase classname=\"" + xml_escaped(image.name) + "\" name=\"" + xml_escaped(check.name) + "\"";
       if (check.outcome == Outcome::kPass) {
@@ -125,6 +167,7 @@ std::string write_junit(const RunReport& report) {
                                              : "<skipped message=\"" + xml_escaped(check.detail) + "\"/>";
       out += "\n    </testcase>\n";
     }
+    out += junit_system_out(image.comments);
     out += "  </testsuite>\n";
   }
   out += "</testsuites>\n";

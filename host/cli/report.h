@@ -3,6 +3,7 @@
 #pragma once
 
 #include "host/cli/check_result.h"
+#include "host/cli/metric.h"
 #include "host/debug/crash_report.h"
 
 #include <cstdint>
@@ -26,6 +27,8 @@ struct ImageReport {
   uint64_t exits = 0;
   std::vector<CheckResult> checks;  // the guest's, plus one for how the run ended where it counts
   CheckCounts unlisted;             // the guest's checks past the console's listing cap: counted only
+  std::vector<Metric> metrics;      // the guest's metric() lines
+  std::vector<std::string> comments;  // the guest's other "#" lines
   std::map<std::string, uint64_t> exit_kinds;  // --stats
   std::map<std::string, uint64_t> kvm_stat_deltas;  // --stats, non-zero only
   std::optional<debug::CrashReport> crash;  // registers and stack where a run ended unexpectedly
@@ -37,6 +40,9 @@ struct RunReport {
   std::vector<ImageReport> images;
   CheckCounts total;
 };
+
+// "touch, faults/spin": the images that did not pass, in run order ("" when all did).
+std::string failed_image_names(const RunReport& report);
 
 std::string write_tap(const RunReport& report);
 std::string write_json(const RunReport& report);

@@ -7,6 +7,7 @@
 #include "host/cli/interrupts.h"
 #include "host/cli/ordered_jobs.h"
 #include "host/cli/output_file.h"
+#include "host/cli/progress.h"
 #include "host/kvm/backend.h"
 #include "host/kvm/system.h"
 #include "host/machine/gdb_machine_target.h"
@@ -130,11 +131,17 @@ std::vector<ImageRun> run_images(const kvm::System& kvm, const std::vector<RunIm
                                  const RunOptions& options) {
   std::vector<ImageRun> runs(images.size());
   std::FILE* out = text_stream(options);
+  Progress progress(options.terminal.progress, images.size());
+  auto run_one = [&](size_t i, std::FILE* text) {
+    runs[i].started = true;
+    progress.started(images[i].name());
+    runs[i].exit_code = run_image(kvm, images[i], options, text, runs[i].report);
+    progress.ended(images[i].name(), runs[i].exit_code && *runs[i].exit_code == kExitPassed);
+  };
   if (options.jobs <= 1 || images.size() <= 1) {
     for (size_t i = 0; i < images.size(); ++i) {
       if (interrupt_signal()) return runs;
-      runs[i].started = true;
-      runs[i].exit_code = run_image(kvm, images[i], options, out, runs[i].report);
+      run_one(i, out);
       if (!runs[i].exit_code) return runs;
     }
     return runs;
@@ -143,11 +150,10 @@ std::vector<ImageRun> run_images(const kvm::System& kvm, const std::vector<RunIm
       images.size(), options.jobs, [&](size_t i) { return !images[i].kernel && images[i].rom.expectation().runs_alone; },
       [&](size_t i) {
         if (interrupt_signal()) return;
-        runs[i].started = true;
         char* buffer = nullptr;
         size_t size = 0;
         std::FILE* captured = out ? open_memstream(&buffer, &size) : nullptr;
-        runs[i].exit_code = run_image(kvm, images[i], options, captured, runs[i].report);
+        run_one(i, captured);
         if (captured) {
           std::fclose(captured);
           runs[i].text.assign(buffer, size);
@@ -200,13 +206,24 @@ int report_interruption(const std::vector<RunImage>& images, const std::vector<I
   return exit_code_for_signal(signal);
 }
 
+// The last line of a text run: the check counts and, when any failed, which images did.
+void print_summary(std::FILE* out, const RunReport& report, bool colour) {
+  std::string failed = std::to_string(report.total.failed) + " failed";
+  std::fprintf(out, "slotbox: %llu passed, %s, %llu skipped", static_cast<unsigned long long>(report.total.passed),
+               report.total.failed ? paint_failure(failed, colour).c_str() : failed.c_str(),
+               static_cast<unsigned long long>(report.total.skipped));
+  std::string names = failed_image_names(report);
+  if (!names.empty()) std::fprintf(out, "; %s: %s", paint_failure("failed", colour).c_str(), names.c_str());
+  std::fprintf(out, "\n");
+}
+
 } // namespace
 
 Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOptions& options,
                       std::FILE* out, ImageReport& report) {
   text(out, "== %s\n", image.name());
   if (out) std::fflush(out);
-  Console console(out, options.console_limit);
+  Console console(out, options.console_limit, options.terminal.colour);
   machine::MachineOptions machine_options{options.ram_size, [&](char byte) { console.put(byte); },
                                           options.extra_regions ? &*options.extra_regions : nullptr,
                                           arguments_for(image.name(), options.image_arguments,
@@ -236,6 +253,8 @@ Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOp
   report.exits = end.exits;
   report.checks = console.checks();
   report.unlisted = console.unlisted();
+  report.metrics = console.metrics();
+  report.comments = console.comments();
   if (end.kind == machine::EndKind::kInterrupted) return interrupted(out, report);
   size_t guest_checks = report.checks.size() + report.unlisted.total();
   uint64_t failed = count(report.checks).failed + report.unlisted.failed;
@@ -253,7 +272,8 @@ Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOp
   }
   if (out) {
     std::fprintf(out, "-- %s: %s; %zu checks, %llu exits in %.1f ms\n", image.name().c_str(),
-                 report.verdict.c_str(), guest_checks, static_cast<unsigned long long>(end.exits), report.elapsed_ms);
+                 paint_verdict(report.verdict, options.terminal.colour).c_str(), guest_checks,
+                 static_cast<unsigned long long>(end.exits), report.elapsed_ms);
     // An end the image declared (faults/...) is no surprise: its report is in --format json.
     if (report.crash && verdict.kind == machine::VerdictKind::kCrashed)
       for (const std::string& line : debug::crash_report_lines(*report.crash)) std::fprintf(out, "   %s\n", line.c_str());
@@ -295,6 +315,9 @@ int run_command(const RunOptions& given_options) {
   if (!kvm) return report_error(kvm.error());
   RunOptions options = given_options;
   options.gdb = gdb->get();
+  options.terminal = detect_terminal_style(options.format != ReportFormat::kText && options.output_path.empty());
+  // --trace and the gdb stub write to the terminal on stderr: a status line would cut into them.
+  if (options.trace || options.gdb) options.terminal.progress = false;
 
   RunReport report{kvm::detect_backend().describe(), options.ram_size, {}, {}};
   std::FILE* out = text_stream(options);
@@ -311,11 +334,7 @@ int run_command(const RunOptions& given_options) {
     report.images.push_back(std::move(run.report));
     exit_code = std::max(exit_code, *run.exit_code);
   }
-  if (out)
-    std::fprintf(out, "slotbox: %llu passed, %llu failed, %llu skipped\n",
-                 static_cast<unsigned long long>(report.total.passed),
-                 static_cast<unsigned long long>(report.total.failed),
-                 static_cast<unsigned long long>(report.total.skipped));
+  if (out) print_summary(out, report, options.terminal.colour);
 
   std::string contents = options.format == ReportFormat::kText ? std::string() : write_report(options.format, report);
   if (output) {

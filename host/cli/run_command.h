@@ -5,6 +5,7 @@
 #include "host/cli/image_arguments.h"
 #include "host/cli/image_source.h"
 #include "host/cli/report.h"
+#include "host/cli/terminal.h"
 #include "host/kvm/cpu_features.h"
 #include "host/debug/gdb_server.h"
 #include "host/kvm/system.h"
@@ -40,6 +41,7 @@ struct RunOptions {
   std::optional<uint16_t> gdb_port = std::nullopt;  // --gdb PORT: a gdb stub on 127.0.0.1 (one image only)
   bool gdb_wait = false;                         // --gdb-wait: stop at the reset vector for gdb
   debug::gdb::GdbServer* gdb = nullptr;          // the stub, once listening (run_command)
+  TerminalStyle terminal = {};                   // colour and progress on a terminal (run_command)
 };
 
 int run_command(const RunOptions& options);

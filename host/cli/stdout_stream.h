@@ -7,6 +7,7 @@
 #include "host/base/error.h"
 
 #include <optional>
+#include <string>
 
 namespace slotbox::cli {
 
@@ -16,5 +17,12 @@ void install_checked_stdout();
 
 // Flushes stdout; the first write error since install_checked_stdout(), if any.
 std::optional<Error> stdout_error();
+
+// A status line under the output on a terminal (the progress line, progress.h): drawn
+// now if the output so far ends with a whole line, cut to the terminal's width, and
+// erased before the next byte of output, so that it is never part of what was printed.
+void show_status_line(const std::string& text);
+// Erases the status line, if one is shown.
+void clear_status_line();
 
 } // namespace slotbox::cli

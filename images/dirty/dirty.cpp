@@ -45,7 +45,18 @@ bool bitmap_matches() {
 
 void round(int number, uint64_t seed) {
   unsigned written = write_round(seed);
+  uint64_t start = read_tsc();
   HostReply reply = fetch();
+  uint64_t fetch_cycles = read_tsc() - start;
+  // What the round measured: pages written, pages the host found dirty, and how long the
+  // host call that fetched (and cleared) the bitmap took.
+  char name[32];
+  format_to(name, sizeof name, "round%d.pages_written", number);
+  metric(name, written, "pages");
+  format_to(name, sizeof name, "round%d.pages_dirty", number);
+  metric(name, reply.value[0], "pages");
+  format_to(name, sizeof name, "round%d.fetch", number);
+  metric(name, fetch_cycles, "cycles");
   CHECK(reply.ok() && bitmap_matches(), "round %d: the dirty bitmap is exactly the %u pages written (host: %lu)",
         number, written, reply.value[0]);
 }

@@ -9,7 +9,7 @@ set -u
 slotbox=$1 outdir=$2 bios=$3
 shift 3
 
-rm -rf "$outdir"/images "$outdir"/slots "$outdir"/times.txt
+rm -rf "$outdir"/images "$outdir"/slots "$outdir"/times.txt "$outdir"/terminal*.txt
 mkdir -p "$outdir"/images "$outdir"/slots
 
 {
@@ -85,6 +85,13 @@ if [ -f "$crash_rom" ]; then
   # ImageHeader.expected_end and expected_status (offset 12, 8 bytes): kGuestExit, 0
   printf '\000\000\000\000\000\000\000\000' | dd of="$outdir/unexpected-crash.rom" bs=1 seek=12 conv=notrunc 2>/dev/null
   run_image unexpected-crash "$outdir/unexpected-crash.rom"
+fi
+# slotbox on a terminal (script(1) gives it a pty), with and without NO_COLOR: colour and
+# the progress line of a run over a second, for terminal.py. The pty's bytes are recorded.
+if command -v script >/dev/null 2>&1; then
+  spins="faults/spin faults/spin faults/spin faults/spin faults/spin"
+  script -qfec "$slotbox run --jobs 1 $spins hello" /dev/null >"$outdir/terminal.txt" 2>&1 </dev/null
+  NO_COLOR=1 script -qfec "$slotbox run --jobs 1 $spins hello" /dev/null >"$outdir/terminal-no-color.txt" 2>&1 </dev/null
 fi
 # Every image serially and with --jobs: the same report, and how long each took.
 for jobs in 1 4; do

@@ -11,6 +11,7 @@
 #include "slotbox/image.h"
 #include "slotbox/io.h"
 #include "slotbox/kernel_call.h"
+#include "slotbox/metric.h"
 #include "slotbox/protection.h"
 #include "slotbox/random.h"
 #include "slotbox/smp.h"
