@@ -65,6 +65,7 @@ public:
   void set_quiesce(MapChanges::Quiesce quiesce) { m_changes->set_quiesce(std::move(quiesce)); }
   const kvm::SlotListener& slots() const { return *m_slot_listener; }
   const DebugExit& debug_exit() const { return m_devices.debug_exit; }
+  HypervTestdev* hyperv_testdev() { return m_devices.hyperv_testdev ? &*m_devices.hyperv_testdev : nullptr; }
   ExitCounters& exits() { return m_exits; }
   const ExitCounters& exits() const { return m_exits; }
   const HostAssist& host_assist() const { return *m_host_assist; }

@@ -179,7 +179,8 @@ private:
                         m_machine.debug_exit(), [&vcpu]() -> std::optional<kvm_regs> {
                           auto regs = vcpu.registers();
                           return regs ? std::optional(*regs) : std::nullopt;
-                        }};
+                        },
+                        m_machine.hyperv_testdev(), static_cast<uint32_t>(index)};
     std::optional<Result<RunEnd>> end;
     if (index == 0 && m_debugger && m_debugger->stops_at_reset()) {  // --gdb-wait: before the first instruction
       std::unique_lock machine_lock(m_machine.lock());
