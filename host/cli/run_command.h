@@ -9,6 +9,7 @@
 #include "host/debug/gdb_server.h"
 #include "host/kvm/system.h"
 #include "host/loader/map_file.h"
+#include "host/machine/run_controller.h"
 
 #include <chrono>
 #include <cstdint>
@@ -39,6 +40,7 @@ struct RunOptions {
   std::optional<uint16_t> gdb_port = std::nullopt;  // --gdb PORT: a gdb stub on 127.0.0.1 (one image only)
   bool gdb_wait = false;                         // --gdb-wait: stop at the reset vector for gdb
   debug::gdb::GdbServer* gdb = nullptr;          // the stub, once listening (run_command)
+  machine::SandboxSettings sandbox = {};         // --no-sandbox turns the vCPU threads' filter off
 };
 
 int run_command(const RunOptions& options);
