@@ -47,24 +47,18 @@ std::vector<SyscallRule> vcpu_thread_policy(const VcpuThreadAccess& access) {
   add_ioctls(rules, access.vm_fd, kVmIoctls, "its VM");
   for (int fd : access.stats_fds)
     rules.push_back({"pread64", {equals(0, static_cast<uint64_t>(fd))}, "KVM statistics (host assist's stat request)"});
-  for (int fd : access.output_fds) {
+  for (int fd : access.output_fds)
     rules.push_back({"write", {equals(0, static_cast<uint64_t>(fd))}, "console and --trace output; the sandbox's own report"});
-    rules.push_back({"writev", {equals(0, static_cast<uint64_t>(fd))}, "the same, where the C library gathers"});
-  }
   if (access.debugger) rules.push_back({"sendto", {}, "--gdb: the stop reply, sent by the vCPU that stopped"});
 
-  // Locks, signals and time.
+  // Locks and signals. Nothing on a vCPU thread reads the clock (the deadline is the
+  // caller's thread's), and the vDSO answers clock_gettime without a system call anyway.
   rules.push_back({"futex", {}, "the machine lock and the run's condition variables"});
-  rules.push_back({"sched_yield", {}, "the C++ runtime's spinning waits"});
   rules.push_back({"tgkill", {equals(0, static_cast<uint64_t>(access.process_id)), equals(2, static_cast<uint64_t>(access.kick_signal))},
                    "kick the other vCPUs out of KVM_RUN for a map change (own process, kick signal only)"});
   rules.push_back({"getpid", {}, "pthread_kill names the process"});
-  rules.push_back({"gettid", {}, "the C library"});
-  rules.push_back({"rt_sigprocmask", {}, "pthread_kill blocks signals around tgkill"});
+  rules.push_back({"rt_sigprocmask", {}, "pthread_kill blocks signals around tgkill; the thread's end blocks them all"});
   rules.push_back({"rt_sigreturn", {}, "return from the kick signal's handler"});
-  rules.push_back({"restart_syscall", {}, "a wait the kick signal interrupted"});
-  rules.push_back({"clock_gettime", {}, "time, where the vDSO falls back to the kernel"});
-  rules.push_back({"gettimeofday", {}, "the same"});
 
   // Memory for malloc, never executable.
   const ArgumentTest not_executable{2, ArgumentTest::Kind::kNoBitsOf, PROT_EXEC};
@@ -73,7 +67,7 @@ std::vector<SyscallRule> vcpu_thread_policy(const VcpuThreadAccess& access) {
   rules.push_back({"munmap", {}, "free"});
   rules.push_back({"mremap", {}, "realloc of large blocks (a buffered console)"});
   rules.push_back({"madvise", {}, "free returns memory; the thread's stack at its end"});
-  rules.push_back({"brk", {}, "malloc's main arena"});
+  rules.push_back({"brk", {}, "malloc's main arena, which a thread may be given once arenas are reused"});
 
   rules.push_back({"exit", {}, "the thread's end"});
   rules.push_back({"exit_group", {}, "the sandbox's own report ends the process"});
