@@ -2,17 +2,21 @@
 
 #include <fcntl.h>
 #include <linux/audit.h>
+#include <linux/futex.h>
 #include <seccomp.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <mutex>
+#include <thread>
 
 namespace slotbox::sandbox {
 namespace {
@@ -23,6 +27,22 @@ constexpr size_t kNameLength = 32;
 char g_names[kSyscallNames][kNameLength];  // written once, before any filter; "" if unknown
 
 thread_local char t_label[kNameLength] = "a thread";
+
+// The cleanup thread's wake-up: 0 until a violation, then 1 (a futex word: the handler
+// may use nothing but system calls).
+std::atomic<uint32_t> g_violation{0};
+std::atomic<void (*)()> g_cleanup{nullptr};
+constexpr timespec kCleanupWait{2, 0};
+
+long futex(std::atomic<uint32_t>& word, int operation, uint32_t value, const timespec* timeout) {
+  return ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), operation, value, timeout, nullptr, 0);
+}
+
+[[noreturn]] void clean_up_after_violation() {
+  while (g_violation.load() == 0) futex(g_violation, FUTEX_WAIT_PRIVATE, 0, nullptr);
+  if (auto cleanup = g_cleanup.load()) cleanup();
+  ::_exit(kViolationExitCode);
+}
 
 // A line built without malloc or stdio: the handler runs in the middle of anything.
 class Line {
@@ -96,6 +116,12 @@ void on_sigsys(int, siginfo_t* info, void* context_pointer) {
   }
   line.add("\n");
   line.write_to(STDERR_FILENO);
+  if (g_cleanup.load()) {
+    g_violation.store(1);
+    futex(g_violation, FUTEX_WAKE_PRIVATE, 1, nullptr);
+    std::atomic<uint32_t> never{0};
+    futex(never, FUTEX_WAIT_PRIVATE, 0, &kCleanupWait);  // the cleanup thread exits first
+  }
   ::_exit(kViolationExitCode);
 }
 
@@ -116,6 +142,12 @@ void prepare_violation_report() {
     sigemptyset(&action.sa_mask);
     sigaction(SIGSYS, &action, nullptr);
   });
+}
+
+void set_violation_cleanup(void (*cleanup)()) {
+  static std::once_flag started;
+  std::call_once(started, [] { std::thread(clean_up_after_violation).detach(); });
+  g_cleanup.store(cleanup);
 }
 
 void name_this_thread(std::string_view label) {

@@ -29,4 +29,12 @@ void prepare_violation_report();
 // Who the report names for the calling thread ("vCPU 0"); at most 31 characters kept.
 void name_this_thread(std::string_view label);
 
+// What must happen before the process ends on a violation (cli: remove the --output
+// temporary), which the refused thread cannot do itself: its filter allows no unlink.
+// The first call starts a thread of its own, outside any filter, that waits for a
+// violation, runs `cleanup` there and exits; the handler wakes it (futex) and waits for
+// it, at most kCleanupWait, before exiting by itself. Without a cleanup the handler exits
+// at once.
+void set_violation_cleanup(void (*cleanup)());
+
 } // namespace slotbox::sandbox

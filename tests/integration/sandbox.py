@@ -1,7 +1,7 @@
 """The vCPU threads' seccomp sandbox on KVM (issue 13): a system call the filter does not
 allow ends the run with one line naming the thread and the call, and exit 3 (the hidden
 test hook SLOTBOX_TEST_SANDBOX_VIOLATION makes vCPU 0 open "/" once its filter is in);
-with --no-sandbox the same call goes through and the image passes; what the filter
+the --output temporary is removed all the same; with --no-sandbox the same call goes through and the image passes; what the filter
 allows is enough for --trace and --stats output, several vCPUs kicking each other for
 map changes, parallel jobs, and kvm-unit-tests kernels under `slotbox kut`.
 
@@ -9,6 +9,7 @@ usage: sandbox.py SLOTBOX CASE|all [KUT_DIR]
 """
 import os
 import sys
+import tempfile
 
 from support import fail, run, skip_without_kvm
 
@@ -51,6 +52,16 @@ def case_refused_smp(slotbox, kut_dir):
     expect_refusal([slotbox, "run", "smp", "--smp", "4"])
 
 
+def case_output_file(slotbox, kut_dir):
+    # The refused thread cannot remove the --output temporary; the sandbox's clean-up
+    # thread does, and nothing is left next to the report's path.
+    with tempfile.TemporaryDirectory() as directory:
+        expect_refusal([slotbox, "run", "hello", "--format", "json", "--output", os.path.join(directory, "r.json")])
+        left = os.listdir(directory)
+        if left:
+            fail(f"left behind: {left}")
+
+
 def case_no_sandbox(slotbox, kut_dir):
     # The hook's call is harmless without the filter: the filter is what refuses it.
     expect_pass([slotbox, "run", "hello", "--no-sandbox"], env=HOOK)
@@ -79,7 +90,7 @@ def case_kut(slotbox, kut_dir):
         fail("smptest and ioapic did not pass under the sandbox")
 
 
-CASES = ["refused", "refused-smp", "no-sandbox", "output", "remap", "kut"]
+CASES = ["refused", "refused-smp", "output-file", "no-sandbox", "output", "remap", "kut"]
 
 
 def main():

@@ -61,9 +61,10 @@ struct ChildEnd {
   std::string stderr_text;
 };
 
-// Runs `body` in a forked child whose stderr is a pipe; the child confines itself to
-// `rules` first (as "test thread") and exits 0 if body returns.
-ChildEnd run_confined(const std::vector<SyscallRule>& rules, const std::function<void()>& body) {
+// Runs `body` in a forked child whose stderr is a pipe; the child sets `cleanup` (if any)
+// for violations, confines itself to `rules` (as "test thread") and exits 0 if body returns.
+ChildEnd run_confined(const std::vector<SyscallRule>& rules, const std::function<void()>& body,
+                      void (*cleanup)() = nullptr) {
   int pipe_fds[2];
   REQUIRE(::pipe(pipe_fds) == 0);
   pid_t child = ::fork();
@@ -72,6 +73,7 @@ ChildEnd run_confined(const std::vector<SyscallRule>& rules, const std::function
     ::dup2(pipe_fds[1], STDERR_FILENO);
     ::close(pipe_fds[0]);
     ::close(pipe_fds[1]);
+    if (cleanup) set_violation_cleanup(cleanup);
     if (!confine_this_thread(rules, "test thread")) ::_exit(99);
     body();
     ::_exit(0);
@@ -207,6 +209,12 @@ TEST_CASE("a loaded filter lets allowed calls through and ends the process on an
     ChildEnd end = run_confined(rules, [&] { (void)::syscall(SYS_tgkill, 1, 1, SIGUSR1); });
     CHECK(end.exit_code == kViolationExitCode);
     CHECK(end.stderr_text == refusal("tgkill (234)"));
+  }
+  SUBCASE("a clean-up set for violations runs, on a thread of its own, before the process ends") {
+    ChildEnd end = run_confined(rules, [] { make_disallowed_call(); },
+                                [] { (void)!::write(STDERR_FILENO, "cleaned up\n", 11); });
+    CHECK(end.exit_code == kViolationExitCode);
+    CHECK(end.stderr_text == refusal("openat (257)") + "cleaned up\n");
   }
   ::close(null_fd);
 }
