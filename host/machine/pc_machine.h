@@ -51,6 +51,7 @@ public:
   Result<void> boot_multiboot(const loader::MultibootBoot& boot);
 
   PcMemoryMap& map() { return *m_map; }
+  int vm_fd() const { return m_vm.fd(); }  // for the vCPU threads' sandbox
   const kvm::Backend& backend() const { return m_backend; }
   kvm::Vcpu& vcpu(size_t index) { return *m_vcpus.at(index); }
   size_t vcpu_count() const { return m_vcpus.size(); }
