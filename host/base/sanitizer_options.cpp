@@ -15,5 +15,5 @@ extern "C" __attribute__((used, visibility("default"))) const char* __asan_defau
 }
 
 extern "C" __attribute__((used, visibility("default"))) const char* __ubsan_default_options() {
-  return "halt_on_error=1:print_stacktrace=1";
+  return "halt_on_error=1:print_stacktrace=1:exitcode=99";
 }
