@@ -2,6 +2,7 @@
 #pragma once
 
 #include "host/base/error.h"
+#include "host/sandbox/violation_report.h"
 
 #include <cstdio>
 
@@ -14,6 +15,10 @@ enum ExitCode : int {
   kExitGuestCrashed = 3,       // crashed, triple-faulted or timed out, unlike declared
   kExitKvmUnavailable = 77,    // ctest SKIP_RETURN_CODE
 };
+
+// A sandboxed vCPU thread's disallowed system call ends the process from its SIGSYS
+// handler, with the code for a failure on the host's side.
+static_assert(sandbox::kViolationExitCode == kExitGuestCrashed);
 
 // SIGINT and SIGTERM end a run with 130 and 143, as a shell reports a command they killed.
 inline int exit_code_for_signal(int signal) { return 128 + signal; }

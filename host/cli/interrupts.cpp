@@ -1,6 +1,7 @@
 #include "host/cli/interrupts.h"
 
 #include "host/machine/run_controller.h"
+#include "host/sandbox/violation_report.h"
 
 #include <pthread.h>
 #include <unistd.h>
@@ -41,6 +42,13 @@ sigset_t interrupt_signals() {
   }
 }
 
+// A sandboxed vCPU thread's refused call ends the process without the run's own clean-up:
+// the --output temporary goes here, on the sandbox's clean-up thread.
+void remove_cleanup_file() {
+  std::lock_guard lock(g_cleanup_mutex);
+  if (!g_cleanup_path.empty()) ::unlink(g_cleanup_path.c_str());
+}
+
 } // namespace
 
 void watch_interrupts() {
@@ -49,6 +57,7 @@ void watch_interrupts() {
     sigset_t signals = interrupt_signals();
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     std::thread(watch, signals).detach();
+    sandbox::set_violation_cleanup(remove_cleanup_file);
   });
 }
 

@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 namespace slotbox::cli {
@@ -43,6 +44,7 @@ struct CommonOptions {
   unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
   std::optional<uint16_t> gdb_port;  // --gdb
   bool gdb_wait = false;             // --gdb-wait
+  bool no_sandbox = false;           // --no-sandbox
 };
 
 Result<std::optional<loader::MapFile>> checked_map(const std::string& path) {
@@ -90,6 +92,15 @@ void add_common_options(CLI::App& app, CommonOptions& common) {
   app.add_option("--gdb", common.gdb_port, "gdb remote stub on 127.0.0.1:PORT for the one image run (0: any free port)")
       ->option_text("PORT");
   app.add_flag("--gdb-wait", common.gdb_wait, "with --gdb: stop at the reset vector until gdb continues");
+  app.add_flag("--no-sandbox", common.no_sandbox,
+               "run the vCPU threads without their seccomp filter (README \"Threat model\")");
+}
+
+// Test only: with SLOTBOX_TEST_SANDBOX_VIOLATION set, vCPU 0 makes a system call no filter
+// allows (opening "/") right after its filter is in, so a test can see the refusal.
+bool sandbox_test_violation() {
+  const char* value = std::getenv("SLOTBOX_TEST_SANDBOX_VIOLATION");
+  return value && *value;
 }
 
 Result<RunOptions> run_options(const CommonOptions& common, const std::vector<std::string>& images,
@@ -108,6 +119,7 @@ Result<RunOptions> run_options(const CommonOptions& common, const std::vector<st
                      {}, true, false, console_limit, {}};
   options.gdb_port = common.gdb_port;
   options.gdb_wait = common.gdb_wait;
+  options.sandbox = {.enabled = !common.no_sandbox, .test_violation = sandbox_test_violation()};
   return options;
 }
 

@@ -15,8 +15,10 @@ Result<std::chrono::milliseconds> parse_timeout(const std::string& text) {
   if (text.empty() || error != std::errc() || rest != text.data() + text.size() || !std::isfinite(seconds))
     return bad("not a number of seconds (try 10 or 0.5)");
   if (!(seconds > 0) || seconds > kMaxTimeoutSeconds) return bad("must be more than 0 and at most 86400 seconds");
-  auto milliseconds = static_cast<int64_t>(std::ceil(seconds * 1000));
-  return std::chrono::milliseconds(milliseconds);
+  // Up to the next millisecond, from the microsecond the text is nearest to: a decimal such
+  // as 2.007 is 2.00699999... as a double, and ceil(seconds * 1000) made it 2008 ms.
+  int64_t microseconds = std::llround(seconds * 1e6);
+  return std::chrono::milliseconds(std::max<int64_t>(1, (microseconds + 999) / 1000));
 }
 
 Result<ReportFormat> parse_report_format(const std::string& text) {

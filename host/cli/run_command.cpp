@@ -242,7 +242,8 @@ Result<int> run_image(const kvm::System& kvm, const RunImage& image, const RunOp
   auto stats_before = options.stats ? stat_snapshot(*machine) : std::map<std::string, uint64_t>{};
   machine::GdbMachineTarget gdb_target(*machine);
   if (options.gdb) options.gdb->attach(gdb_target);
-  RunEnd end = SLOTBOX_TRY(machine::run_until_end(*machine, limit, options.trace ? stderr : nullptr, options.gdb));
+  RunEnd end = SLOTBOX_TRY(machine::run_until_end(*machine, limit, options.trace ? stderr : nullptr, options.gdb,
+                                                        options.sandbox));
   console.flush();
 
   report.name = image.name();

@@ -10,6 +10,7 @@
 #include "host/debug/gdb_server.h"
 #include "host/kvm/system.h"
 #include "host/loader/map_file.h"
+#include "host/machine/run_controller.h"
 
 #include <chrono>
 #include <cstdint>
@@ -42,6 +43,7 @@ struct RunOptions {
   bool gdb_wait = false;                         // --gdb-wait: stop at the reset vector for gdb
   debug::gdb::GdbServer* gdb = nullptr;          // the stub, once listening (run_command)
   TerminalStyle terminal = {};                   // colour and progress on a terminal (run_command)
+  machine::SandboxSettings sandbox = {};         // --no-sandbox turns the vCPU threads' filter off
 };
 
 int run_command(const RunOptions& options);

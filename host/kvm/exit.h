@@ -46,12 +46,18 @@ struct DebugExit {
   uint64_t pc;
   uint64_t dr6;
 };
-// With Hyper-V enlightenments on (kvm/hyperv.h): a SynIC MSR write KVM reports after
-// handling it (type KVM_EXIT_HYPERV_SYNIC), or a hypercall it leaves to user space
-// (KVM_EXIT_HYPERV_HCALL), whose status the handler writes to *hcall_result.
+// With Hyper-V enlightenments on (kvm/hyperv.h): a SynIC MSR write KVM has handled and
+// reports (type KVM_EXIT_HYPERV_SYNIC: the guest's SIMP and SIEFP values), or a hypercall
+// it leaves to user space (KVM_EXIT_HYPERV_HCALL: its control word and the RDX and R8
+// inputs), whose status the handler writes to *hcall_result.
 struct HypervExit {
   uint32_t type;
-  __u64* hcall_result;  // null unless type is KVM_EXIT_HYPERV_HCALL
+  uint64_t simp = 0;
+  uint64_t siefp = 0;
+  uint64_t control = 0;
+  uint64_t input = 0;
+  uint64_t output = 0;
+  __u64* hcall_result = nullptr;  // null unless type is KVM_EXIT_HYPERV_HCALL
 };
 struct InterruptedExit {};   // KVM_RUN returned EINTR or EAGAIN: a kick, or an AP just given INIT/SIPI
 struct UnhandledExit { uint32_t reason; };

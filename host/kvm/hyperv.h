@@ -1,7 +1,7 @@
 // Hyper-V enlightenments as QEMU's "-cpu host,hv_passthrough" offers them: every one KVM
 // supports (KVM_GET_SUPPORTED_HV_CPUID), with the SynIC turned on when KVM has it. The
 // kvm-unit-tests hyperv_* sections test KVM's own emulation of these; nothing of Hyper-V
-// runs in slotbox itself (its hypercalls that reach user space get "invalid code").
+// runs in slotbox itself but QEMU's hyperv-testdev (machine/hyperv_testdev.h).
 #pragma once
 
 #include <linux/kvm.h>
@@ -19,9 +19,5 @@ std::vector<kvm_cpuid_entry2> with_hyperv_leaves(std::vector<kvm_cpuid_entry2> e
 // Whether KVM offers the synthetic interrupt controller (leaf 0x40000003 EAX bit 2,
 // HV_MSR_SYNIC_AVAILABLE in the Hyper-V TLFS); it must then be enabled on each vCPU.
 bool offers_synic(const std::vector<kvm_cpuid_entry2>& hyperv);
-
-// What KVM_EXIT_HYPERV's HCALL answers for a hypercall KVM leaves to user space
-// (HvPostMessage, HvSignalEvent without an eventfd): HV_STATUS_INVALID_HYPERCALL_CODE.
-inline constexpr uint64_t kHypervStatusInvalidHypercallCode = 2;
 
 } // namespace slotbox::kvm

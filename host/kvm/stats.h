@@ -21,6 +21,7 @@ public:
   // The first value of a statistic (histograms have more; slotbox reads counters).
   Result<uint64_t> value(const std::string& name) const;
   Result<std::map<std::string, uint64_t>> snapshot() const;
+  int fd() const { return m_fd.get(); }  // for the vCPU threads' sandbox
 
 private:
   Stats(Fd fd, std::string owner) : m_fd(std::move(fd)), m_owner(std::move(owner)) {}

@@ -22,6 +22,17 @@ InternalErrorExit internal_error(const kvm_run& run) {
   return exit;
 }
 
+HypervExit hyperv_exit(kvm_run& run) {
+  if (run.hyperv.type == KVM_EXIT_HYPERV_SYNIC)
+    return HypervExit{.type = run.hyperv.type, .simp = run.hyperv.u.synic.msg_page, .siefp = run.hyperv.u.synic.evt_page};
+  if (run.hyperv.type == KVM_EXIT_HYPERV_HCALL) {
+    const auto& call = run.hyperv.u.hcall;
+    return HypervExit{.type = run.hyperv.type, .control = call.input, .input = call.params[0],
+                      .output = call.params[1], .hcall_result = &run.hyperv.u.hcall.result};
+  }
+  return HypervExit{.type = run.hyperv.type};
+}
+
 } // namespace
 
 Result<void> Vcpu::set_cpuid(const std::vector<kvm_cpuid_entry2>& entries) {
@@ -70,8 +81,7 @@ VcpuExit Vcpu::decode() const {
   case KVM_EXIT_INTERNAL_ERROR: return internal_error(run);
   case KVM_EXIT_INTR: return InterruptedExit{};
   case KVM_EXIT_DEBUG: return DebugExit{run.debug.arch.exception, run.debug.arch.pc, run.debug.arch.dr6};
-  case KVM_EXIT_HYPERV:
-    return HypervExit{run.hyperv.type, run.hyperv.type == KVM_EXIT_HYPERV_HCALL ? &run.hyperv.u.hcall.result : nullptr};
+  case KVM_EXIT_HYPERV: return hyperv_exit(run);
   default: return UnhandledExit{run.exit_reason};
   }
 }

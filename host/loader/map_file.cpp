@@ -39,11 +39,12 @@ Result<uint64_t> number(const Context& context, const json& value, const std::st
 }
 
 Result<std::vector<uint8_t>> file_bytes(const Context& context, const std::string& map_path,
-                                        const std::string& file, const std::string& where) {
+                                        const std::string& file, const std::string& where,
+                                        const MapBlobReader& read_blob) {
   // Relative paths are relative to the map file, so a map and its blobs travel together.
   std::filesystem::path path(file);
   if (path.is_relative()) path = std::filesystem::path(map_path).parent_path() / path;
-  auto bytes = read_input_file(path.string(), path.string(), kMaxRomSize);
+  auto bytes = read_blob(path.string());
   if (!bytes) return fail(context.error(where, bytes.error().message()));
   return std::move(*bytes);
 }
@@ -58,7 +59,7 @@ Result<MapRegionType> region_type(const Context& context, const json& value, con
 }
 
 Result<MapRegion> parse_region(const Context& context, const std::string& map_path, const json& item,
-                               const std::string& where) {
+                               const std::string& where, const MapBlobReader& read_blob) {
   if (!item.is_object()) return fail(context.error(where, "must be an object"));
   auto required = [&](const char* key) -> Result<const json*> {
     if (!item.contains(key)) return fail(context.error(where, std::string("\"") + key + "\" is missing"));
@@ -83,7 +84,7 @@ Result<MapRegion> parse_region(const Context& context, const std::string& map_pa
   if (region.type == MapRegionType::kRom) {
     const json* file = SLOTBOX_TRY(required("file"));
     if (!file->is_string()) return fail(context.error(where + ".file", "must be a string"));
-    region.contents = SLOTBOX_TRY(file_bytes(context, map_path, file->get<std::string>(), where + ".file"));
+    region.contents = SLOTBOX_TRY(file_bytes(context, map_path, file->get<std::string>(), where + ".file", read_blob));
     region.size = region.contents.size();
     if (item.contains("size")) region.size = SLOTBOX_TRY(number(context, item.at("size"), where + ".size"));
     if (region.size < region.contents.size())
@@ -147,8 +148,14 @@ std::expected<uint64_t, std::string> parse_map_number(std::string_view text) {
 }
 
 Result<MapFile> read_map_file(const std::string& path) {
-  Context context{path};
   std::vector<uint8_t> text = SLOTBOX_TRY(read_input_file("map " + path, path, kMaxMapFileSize));
+  return parse_map_file(path, text, [](const std::string& blob) {
+    return read_input_file(blob, blob, kMaxRomSize);
+  });
+}
+
+Result<MapFile> parse_map_file(const std::string& path, std::span<const uint8_t> text, const MapBlobReader& read_blob) {
+  Context context{path};
   json document = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
   if (document.is_discarded()) return fail(context.error("(file)", "not valid JSON"));
   if (!document.is_object() || !document.contains("regions") || !document.at("regions").is_array())
@@ -158,7 +165,7 @@ Result<MapFile> read_map_file(const std::string& path) {
   uint64_t memory = 0;  // RAM and ROM the map allocates on the host
   for (size_t i = 0; i < regions.size(); ++i) {
     std::string where = "regions[" + std::to_string(i) + "]";
-    MapRegion region = SLOTBOX_TRY(parse_region(context, path, regions[i], where));
+    MapRegion region = SLOTBOX_TRY(parse_region(context, path, regions[i], where, read_blob));
     if (region.type == MapRegionType::kRam || region.type == MapRegionType::kRom) memory += region.size;
     if (memory > kMaxRamSize)
       return fail(context.error(where, "the map's RAM and ROM add up to more than " + describe_size(kMaxRamSize)));

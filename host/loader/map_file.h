@@ -14,6 +14,8 @@
 #include "host/base/error.h"
 
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <expected>
@@ -42,6 +44,14 @@ struct MapFile {
 };
 
 Result<MapFile> read_map_file(const std::string& path);
+
+// The bytes of a `rom` region's file, given its path (relative ones already joined to the
+// map's folder); read_map_file reads the file system, capped like every input file.
+using MapBlobReader = std::function<Result<std::vector<uint8_t>>(const std::string& path)>;
+// A map file's text, already read: what read_map_file does after reading, so the parser
+// can be driven without files (tests/fuzz). `path` names the map in messages and is where
+// relative `file` paths start.
+Result<MapFile> parse_map_file(const std::string& path, std::span<const uint8_t> text, const MapBlobReader& read_blob);
 
 // A number written as a string in a map: "4096", "0x1000", "16M". The error is the reason.
 std::expected<uint64_t, std::string> parse_map_number(std::string_view text);

@@ -1,7 +1,6 @@
 #include "host/machine/exit_handler.h"
 
 #include "host/base/format.h"
-#include "host/kvm/hyperv.h"
 
 #include <cstring>
 #include <string>
@@ -92,11 +91,15 @@ public:
     return ended(EndKind::kUnexpectedExit, "KVM_EXIT_DEBUG (exception " + std::to_string(exit.exception) +
                                                ") at rip " + hex(exit.pc) + " with no debugger");
   }
-  // KVM has done the work of a SynIC MSR write already; a hypercall it leaves to user
-  // space is one slotbox does not implement, answered as Hyper-V answers an unknown one.
+  // KVM has done the work of a SynIC MSR write already and says where the pages are now; a
+  // hypercall it leaves to user space goes to the Hyper-V test device, or is answered as
+  // Hyper-V answers an unknown one.
   std::optional<RunEnd> operator()(const kvm::HypervExit& exit) {
     m_context.exits.count_reason(KVM_EXIT_HYPERV);
-    if (exit.hcall_result) *exit.hcall_result = kvm::kHypervStatusInvalidHypercallCode;
+    HypervTestdev* device = m_context.hyperv;
+    if (exit.type == KVM_EXIT_HYPERV_SYNIC && device) device->set_synic_pages(m_context.vp_index, exit.simp, exit.siefp);
+    if (exit.hcall_result)
+      *exit.hcall_result = device ? device->hypercall(exit.control, exit.input, exit.output) : kHvStatusInvalidHypercallCode;
     return std::nullopt;
   }
   // A signal interrupted KVM_RUN (the run controller's kick): nothing happened in the guest.
@@ -145,6 +148,12 @@ void trace_exit(std::FILE* trace, const kvm::VcpuExit& exit) {
     std::fprintf(trace, "exit: mmio %s gpa 0x%llx size %u%s%s\n", mmio->is_write ? "write" : "read",
                  static_cast<unsigned long long>(mmio->gpa), mmio->size, mmio->is_write ? " value " : "",
                  mmio->is_write ? hex(load(mmio->data)).c_str() : "");
+  } else if (const auto* hyperv = std::get_if<kvm::HypervExit>(&exit)) {
+    if (hyperv->hcall_result)
+      std::fprintf(trace, "exit: hyperv hypercall control %s input %s\n", hex(hyperv->control).c_str(),
+                   hex(hyperv->input).c_str());
+    else
+      std::fprintf(trace, "exit: hyperv synic simp %s siefp %s\n", hex(hyperv->simp).c_str(), hex(hyperv->siefp).c_str());
   } else if (std::holds_alternative<kvm::InterruptedExit>(exit)) {
     std::fprintf(trace, "exit: interrupted (signal)\n");
   } else {

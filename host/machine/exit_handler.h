@@ -6,6 +6,7 @@
 #include "host/kvm/exit.h"
 #include "host/machine/debug_exit.h"
 #include "host/machine/exit_counters.h"
+#include "host/machine/hyperv_testdev.h"
 #include "host/machine/run_end.h"
 #include "host/memory/address_space.h"
 
@@ -25,6 +26,9 @@ struct ExitContext {
   const DebugExit& debug_exit;
   // The exiting vCPU's registers, to say where a guest stopped; nothing when unreadable.
   std::function<std::optional<kvm_regs>()> registers;
+  // Where Hyper-V exits go (the kvm-unit-tests hyperv_* sections); null: no Hyper-V device.
+  HypervTestdev* hyperv = nullptr;
+  uint32_t vp_index = 0;  // the exiting vCPU's index, which is its Hyper-V VP index
 };
 
 // The end of the run, or nothing to keep running. Port and MMIO accesses go through the

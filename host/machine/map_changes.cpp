@@ -7,6 +7,7 @@ namespace {
 
 // Above everything the machine itself places (RAM 0, option ROM and isa-bios 1).
 constexpr int kChangePriority = 10;
+constexpr uint64_t kPage = 4096;
 
 Error bad(const std::string& reason) { return Error::bad_input("map change", reason); }
 
@@ -35,6 +36,11 @@ Result<void> MapChanges::add_ram_alias(uint64_t gpa, uint64_t ram_offset, uint64
   memory::Region& ram = m_map.ram_region();
   if (size == 0 || ram_offset > ram.size() || size > ram.size() - ram_offset)
     return fail(bad("the window is not inside guest RAM"));
+  // Its pages become a KVM slot whose guest and host addresses must both be page aligned:
+  // KVM refuses anything else with EINVAL, and only after the slots it covers are gone
+  // (found by tests/fuzz/host_assist_fuzzer.cpp; --map aliases are held to the same rule).
+  if (gpa % kPage || ram_offset % kPage || size % kPage)
+    return fail(bad("an alias of RAM must start, end and point at 4 KiB pages"));
   Live live;
   live.region = memory::Region::alias("alias@" + hex(gpa), ram, ram_offset, size);
   return place(gpa, std::move(live));

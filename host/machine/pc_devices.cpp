@@ -34,6 +34,9 @@ Result<void> PcDevices::attach(PcMemoryMap& map) {
   if (testdev) {
     testdev->set_guest_page([&map](uint64_t gpa) { return map.guest_ram(gpa, PcTestdev::kPageSize); });
   }
+  if (hyperv_testdev) {
+    hyperv_testdev->set_guest_ram([&map](uint64_t gpa, uint64_t size) { return map.guest_ram(gpa, size); });
+  }
   return map.memory().update([&] {
     Region& system = map.system_root_mutable();
     system.add_subregion(abi::kTestDeviceBase,

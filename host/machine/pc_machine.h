@@ -51,6 +51,7 @@ public:
   Result<void> boot_multiboot(const loader::MultibootBoot& boot);
 
   PcMemoryMap& map() { return *m_map; }
+  int vm_fd() const { return m_vm.fd(); }  // for the vCPU threads' sandbox
   const kvm::Backend& backend() const { return m_backend; }
   kvm::Vcpu& vcpu(size_t index) { return *m_vcpus.at(index); }
   size_t vcpu_count() const { return m_vcpus.size(); }
@@ -65,6 +66,7 @@ public:
   void set_quiesce(MapChanges::Quiesce quiesce) { m_changes->set_quiesce(std::move(quiesce)); }
   const kvm::SlotListener& slots() const { return *m_slot_listener; }
   const DebugExit& debug_exit() const { return m_devices.debug_exit; }
+  HypervTestdev* hyperv_testdev() { return m_devices.hyperv_testdev ? &*m_devices.hyperv_testdev : nullptr; }
   ExitCounters& exits() { return m_exits; }
   const ExitCounters& exits() const { return m_exits; }
   const HostAssist& host_assist() const { return *m_host_assist; }

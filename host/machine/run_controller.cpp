@@ -3,8 +3,11 @@
 #include "host/base/format.h"
 #include "host/machine/crash_capture.h"
 #include "host/machine/exit_handler.h"
+#include "host/sandbox/seccomp_filter.h"
+#include "host/sandbox/violation_report.h"
 
 #include <pthread.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -54,14 +57,15 @@ thread_local std::unique_lock<std::mutex>* t_machine_lock = nullptr;
 
 class RunController {
 public:
-  RunController(PcMachine& machine, std::FILE* trace, debug::RunDebugger* debugger)
-      : m_machine(machine), m_trace(trace), m_debugger(debugger), m_live(machine.vcpu_count()) {
+  RunController(PcMachine& machine, std::FILE* trace, debug::RunDebugger* debugger, SandboxSettings sandbox)
+      : m_machine(machine), m_trace(trace), m_debugger(debugger), m_sandbox(sandbox), m_live(machine.vcpu_count()) {
     m_machine.set_quiesce([this](const std::function<Result<void>()>& change) { return quiesce(change); });
   }
   ~RunController() { m_machine.set_quiesce({}); }
 
   Result<RunEnd> run(std::chrono::milliseconds limit) {
     install_kick_handler();
+    if (m_sandbox.enabled) sandbox::prepare_violation_report();
     ActiveRun active(*this);
     {
       // quiesce() reads m_threads under the machine lock: it is complete before anyone can.
@@ -179,9 +183,11 @@ private:
                         m_machine.debug_exit(), [&vcpu]() -> std::optional<kvm_regs> {
                           auto regs = vcpu.registers();
                           return regs ? std::optional(*regs) : std::nullopt;
-                        }};
+                        },
+                        m_machine.hyperv_testdev(), static_cast<uint32_t>(index)};
     std::optional<Result<RunEnd>> end;
-    if (index == 0 && m_debugger && m_debugger->stops_at_reset()) {  // --gdb-wait: before the first instruction
+    if (auto confined = confine(index); !confined) end = fail(confined.error());
+    if (!end && index == 0 && m_debugger && m_debugger->stops_at_reset()) {  // --gdb-wait: before the first instruction
       std::unique_lock machine_lock(m_machine.lock());
       debug_stop(index, machine_lock, debug::StopReason::kReset);
     }
@@ -211,6 +217,25 @@ private:
       m_parking.notify_all();
     }
     if (end) finish(std::move(*end));
+  }
+
+  // On vCPU `index`'s own thread, before its first KVM_RUN: its seccomp filter, naming the
+  // fds this thread works on (its vCPU, the VM, the statistics, stdout and stderr).
+  Result<void> confine(size_t index) {
+    if (m_sandbox.enabled) {
+      sandbox::VcpuThreadAccess access;
+      access.vcpu_fd = m_machine.vcpu(index).fd();
+      access.vm_fd = m_machine.vm_fd();
+      for (const auto* stats : {&m_machine.vcpu_stats(), &m_machine.vm_stats()})
+        if (*stats) access.stats_fds.push_back((*stats)->fd());
+      access.output_fds = {STDOUT_FILENO, STDERR_FILENO};
+      access.process_id = ::getpid();
+      access.kick_signal = kKickSignal;
+      access.debugger = m_debugger != nullptr;
+      SLOTBOX_TRY_VOID(sandbox::confine_this_thread(sandbox::vcpu_thread_policy(access), "vCPU " + std::to_string(index)));
+    }
+    if (m_sandbox.test_violation && index == 0) sandbox::make_disallowed_call();
+    return {};
   }
 
   // Under the machine lock: while a map change is under way elsewhere, wait outside
@@ -274,6 +299,7 @@ private:
   PcMachine& m_machine;
   std::FILE* m_trace;
   debug::RunDebugger* m_debugger;
+  SandboxSettings m_sandbox;
   int m_debug_stops = 0;  // vCPUs stopped in the debugger; guarded by m_mutex
   std::mutex m_mutex;
   std::condition_variable m_ended;
@@ -297,9 +323,9 @@ void interrupt_runs(int signal) {
 }
 
 Result<RunEnd> run_until_end(PcMachine& machine, std::chrono::milliseconds limit, std::FILE* trace,
-                             debug::RunDebugger* debugger) {
+                             debug::RunDebugger* debugger, SandboxSettings sandbox) {
   auto started = std::chrono::steady_clock::now();
-  RunEnd end = SLOTBOX_TRY(RunController(machine, trace, debugger).run(limit));
+  RunEnd end = SLOTBOX_TRY(RunController(machine, trace, debugger, sandbox).run(limit));
   end.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
   return end;
 }

@@ -12,6 +12,9 @@
 //   vCPU outside KVM_RUN: the asking thread kicks them and waits on the machine lock's
 //   condition until all are parked, changes the map, and lets them go. A kicked vCPU
 //   parks before it handles anything, so nothing it does can see half a change.
+// - With the sandbox on, each vCPU thread runs under a seccomp filter from before its first
+//   KVM_RUN to its end (sandbox/syscall_policy.h lists what it may do); the caller's thread
+//   is not filtered.
 // - The run ends once: the first end (a vCPU's, a host error, or the deadline) is kept;
 //   the others are dropped. Stopping a vCPU sets kvm_run.immediate_exit (for a KVM_RUN
 //   about to start) and sends it a signal (for one in progress, or an AP waiting for SIPI).
@@ -27,11 +30,18 @@
 
 namespace slotbox::machine {
 
+// The vCPU threads' seccomp sandbox (host/sandbox): each vCPU thread loads its filter
+// before its first KVM_RUN, when the VM is set up and every fd it needs is open.
+struct SandboxSettings {
+  bool enabled = true;          // --no-sandbox turns it off
+  bool test_violation = false;  // test only (SLOTBOX_TEST_SANDBOX_VIOLATION): vCPU 0 then makes a call no filter allows
+};
+
 // trace: where to describe every exit as it happens (--trace), or nullptr.
 // debugger: a gdb stub (--gdb) or nullptr. While the guest is stopped in it, every vCPU
 // is parked and the deadline does not count.
 Result<RunEnd> run_until_end(PcMachine& machine, std::chrono::milliseconds limit, std::FILE* trace = nullptr,
-                             debug::RunDebugger* debugger = nullptr);
+                             debug::RunDebugger* debugger = nullptr, SandboxSettings sandbox = {});
 
 // SIGINT or SIGTERM came (cli's interrupt watcher, on its own thread): every run under way,
 // and any that starts later, ends at once as EndKind::kInterrupted, its vCPUs stopped and

@@ -332,6 +332,17 @@ TEST_CASE("kRamAlias refuses windows outside guest RAM") {
   }
 }
 
+// Found by tests/fuzz/host_assist_fuzzer.cpp: a window off pages became a slot whose host
+// address was not page aligned, which KVM refuses (EINVAL) after deleting what it covered.
+TEST_CASE("kRamAlias refuses windows off 4 KiB pages, as KVM would") {
+  Host host;
+  SUBCASE("address") { CHECK(host.status(request(HostOp::kRamAlias, {kHole + 0x400, 0x300000, 0x2000, 1})) == HostStatus::kBadArgument); }
+  SUBCASE("RAM offset") { CHECK(host.status(request(HostOp::kRamAlias, {kHole, 0x300400, 0x2000, 1})) == HostStatus::kBadArgument); }
+  SUBCASE("size") { CHECK(host.status(request(HostOp::kRamAlias, {kHole, 0x300000, 0x1800, 1})) == HostStatus::kBadArgument); }
+  CHECK(host.slot_at(kHole) == nullptr);
+  CHECK(host.shown_at(kHole + 0x400) == nullptr);
+}
+
 TEST_CASE("kBiosWritable drops and restores the BIOS's KVM_MEM_READONLY") {
   Host host;
   REQUIRE(host.slot_at(kBiosBase)->flags == KVM_MEM_READONLY);

@@ -162,6 +162,9 @@ TEST_CASE("--timeout and --format values are slotbox's to check") {
   CHECK(cli::parse_timeout("1e9").error().message() == "--timeout \"1e9\": not a number of seconds (try 10 or 0.5)");
   CHECK(cli::parse_timeout("0.0001")->count() == 1);  // never rounded down to "no time at all"
   CHECK(cli::parse_timeout("2.5")->count() == 2500);
+  // Found by tests/fuzz/options_fuzzer.cpp: the decimal is what counts, not its double.
+  CHECK(cli::parse_timeout("2.007")->count() == 2007);
+  CHECK(cli::parse_timeout("0.0000001")->count() == 1);
   CHECK(cli::parse_report_format("JSON").value() == cli::ReportFormat::kJson);
   CHECK(cli::parse_report_format("xml").error().message() == "--format \"xml\": must be text, tap, json or junit");
 }
@@ -234,6 +237,28 @@ TEST_CASE("a console flood is echoed up to its cap, then counted, and the checks
     CHECK(console.unlisted().failed == 1);
     CHECK(console.checks().size() < lines);
   }
+}
+
+// Found by tests/fuzz/tap_line_fuzzer.cpp: the line was cut in two at the echo cap, so a
+// failing "not ok" line counted as a pass and a "XFAIL: " line was lost.
+TEST_CASE("a check line across the console's echo cap is still one check") {
+  char* buffer = nullptr;
+  size_t size = 0;
+  std::FILE* echo = open_memstream(&buffer, &size);
+  cli::CheckCounts counts;
+  {
+    cli::Console console(echo, /*echo_limit=*/4);
+    for (char byte : std::string("not ok 1 - fails\nXFAIL: known\n")) console.put(byte);
+    console.flush();
+    counts = cli::count(console.checks());
+    counts += console.unlisted();
+  }
+  std::fclose(echo);
+  std::string text(buffer, size);
+  std::free(buffer);
+  CHECK(counts.failed == 1);
+  CHECK(counts.passed == 1);
+  CHECK(text == "not \n# console truncated after 4 bytes\n");
 }
 
 TEST_CASE("an access straddling ranges is cut as QEMU cuts it: port 0xF2, 4 bytes") {
