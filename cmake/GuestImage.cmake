@@ -36,7 +36,8 @@ endif()
 # slotbox_add_image(NAME SOURCES... [ROM_SIZE bytes])
 # Builds ${CMAKE_BINARY_DIR}/images/NAME.rom from the image's sources, the guest runtime
 # and the boot stub, makes target image_NAME (slashes become underscores) and registers
-# the ROM for embedding in the slotbox binary. NAME may hold a slash: faults/spin.
+# the image for the index slotbox finds it by (host/loader/CMakeLists.txt). NAME may hold
+# a slash: faults/spin.
 function(slotbox_add_image name)
   cmake_parse_arguments(PARSE_ARGV 1 image "" "ROM_SIZE" "")
   if(NOT image_ROM_SIZE)

@@ -4,7 +4,7 @@
 #include "host/bench/process_series.h"
 #include "host/bench/qemu_command.h"
 #include "host/bench/rom_file.h"
-#include "host/loader/embedded_images.h"
+#include "host/loader/named_images.h"
 
 #include <algorithm>
 
@@ -74,10 +74,8 @@ Section cold_start_section(const BenchContext& context) {
 
   auto slotbox_hello = run.wall({context.slotbox, "run", "hello"}, context.trials);
   run.add("slotbox run hello", slotbox_hello, "", std::nullopt);
-  if (const auto* hello = loader::find_embedded_image("hello")) {
-    if (auto hello_rom = RomFile::create("hello.rom", hello->bytes))
-      run.add_qemu("pc", "hello.rom", hello_rom->path(), slotbox_hello, "slotbox");
-  }
+  if (auto hello = loader::find_named_image("hello"); hello && *hello)
+    run.add_qemu("pc", "hello.rom", (*hello)->rom_path, slotbox_hello, "slotbox");
   if (context.qemu.empty()) section.notes.push_back("qemu-system-x86_64 is not installed: no QEMU figures");
   section.notes.push_back("min.rom: 64 KiB whose reset vector writes 0 to port 0xF4; slotbox and QEMU get -m/--ram 4G");
   return section;

@@ -7,7 +7,7 @@
 namespace slotbox::bench {
 
 Section suite_section(const BenchContext& context) {
-  Section section{"suite", "Image suite: every embedded image, serial and in parallel", kvm_skip_reason(context), {}, {}};
+  Section section{"suite", "Image suite: every named image, serial and in parallel", kvm_skip_reason(context), {}, {}};
   if (!section.skipped.empty()) return section;
   unsigned trials = context.quick ? 1 : 3;
   // At least 2: on one CPU the figure shows what --jobs costs there.

@@ -1,4 +1,4 @@
-// The whole embedded image suite as `slotbox` runs it: serial (--jobs 1) against parallel
+// The whole named image suite as `slotbox` runs it: serial (--jobs 1) against parallel
 // (--jobs N, the host's CPUs), whole process, same images.
 #pragma once
 

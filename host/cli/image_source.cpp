@@ -1,6 +1,6 @@
 #include "host/cli/image_source.h"
 
-#include "host/loader/embedded_images.h"
+#include "host/loader/named_images.h"
 
 #include "host/loader/input_file.h"
 
@@ -29,10 +29,9 @@ Result<loader::MultibootOptions> read_kernel_options(const KernelOptions& option
   return result;
 }
 
-// The build puts each image's ELF beside its ROM (cmake/GuestImage.cmake); a slotbox
-// binary moved elsewhere reports crashes without names.
-std::string embedded_debug_elf(const loader::EmbeddedImage& image) {
-  return std::string(SLOTBOX_IMAGE_DIR) + "/" + std::string(image.name) + ".elf";
+// A named image: its ROM, and its ELF beside it for crash reports (cmake/GuestImage.cmake).
+Result<RunImage> named_image(const loader::NamedImage& image) {
+  return RunImage{SLOTBOX_TRY(loader::named_rom(image)), {}, {}, image.elf_path};
 }
 
 std::string rom_debug_elf(const std::string& path) {
@@ -44,20 +43,25 @@ std::string rom_debug_elf(const std::string& path) {
 // A kernel is its own ELF.
 Result<RunImage> kernel_image(loader::MultibootKernel kernel, const loader::MultibootOptions& options) {
   std::string path = kernel.name();
-  return RunImage{SLOTBOX_TRY(loader::embedded_rom(loader::embedded_images()[0])),
+  auto named = SLOTBOX_TRY(loader::named_images());
+  if (named.empty()) return fail(Error::bad_input("images", "the image index names no image (no BIOS to run a kernel)"));
+  return RunImage{SLOTBOX_TRY(loader::named_rom(named[0])),
                   std::make_shared<const loader::MultibootKernel>(std::move(kernel)), options, path};
 }
 
 // A file named on the command line is opened once: its head tells a kernel from a ROM,
 // then it is read whole under that format's cap.
 Result<RunImage> resolve_image(const std::string& name, const loader::MultibootOptions& options) {
-  if (const auto* embedded = loader::find_embedded_image(name))
-    return RunImage{SLOTBOX_TRY(loader::embedded_rom(*embedded)), {}, {}, embedded_debug_elf(*embedded)};
+  // A ROM file runs without the images folder; a name needs it, and says so when it is missing.
+  auto named = loader::find_named_image(name);
+  if (named && *named) return named_image(**named);
   auto file = loader::InputFile::open("image " + name, name);
   bool looks_like_path = name.find('/') != std::string::npos || name.find('.') != std::string::npos;
-  if (!file && file.error().code == ENOENT && !looks_like_path)
+  if (!file && file.error().code == ENOENT && !looks_like_path) {
+    if (!named) return fail(std::move(named.error()));
     return fail(Error::bad_input("image " + name,
-                                 "no embedded image or file of that name (see 'slotbox list')"));
+                                 "no image or file of that name (see 'slotbox list')"));
+  }
   if (!file) return fail(std::move(file.error()));
   if (is_kernel(SLOTBOX_TRY(file->head(loader::kMultibootSearchLimit))))
     return kernel_image(SLOTBOX_TRY(loader::MultibootKernel::from_bytes(
@@ -69,14 +73,13 @@ Result<RunImage> resolve_image(const std::string& name, const loader::MultibootO
 
 bool is_glob(const std::string& name) { return name.find_first_of("*?[") != std::string::npos; }
 
-// `faults/*`: every embedded image the pattern matches, in build order (`*` spans `/`).
+// `faults/*`: every named image the pattern matches, in build order (`*` spans `/`).
 Result<std::vector<RunImage>> matching_images(const std::string& pattern) {
   std::vector<RunImage> images;
-  for (const auto& embedded : loader::embedded_images())
-    if (fnmatch(pattern.c_str(), std::string(embedded.name).c_str(), 0) == 0)
-      images.push_back({SLOTBOX_TRY(loader::embedded_rom(embedded)), {}, {}, embedded_debug_elf(embedded)});
+  for (const auto& named : SLOTBOX_TRY(loader::named_images()))
+    if (fnmatch(pattern.c_str(), named.name.c_str(), 0) == 0) images.push_back(SLOTBOX_TRY(named_image(named)));
   if (images.empty())
-    return fail(Error::bad_input("image " + pattern, "no embedded image matches (see 'slotbox list')"));
+    return fail(Error::bad_input("image " + pattern, "no image matches (see 'slotbox list')"));
   return images;
 }
 
@@ -85,8 +88,7 @@ Result<std::vector<RunImage>> matching_images(const std::string& pattern) {
 Result<std::vector<RunImage>> resolve_images(const std::vector<std::string>& names, const KernelOptions& kernel_options) {
   std::vector<RunImage> images;
   if (names.empty() && kernel_options.kernels.empty()) {
-    for (const auto& embedded : loader::embedded_images())
-      images.push_back({SLOTBOX_TRY(loader::embedded_rom(embedded)), {}, {}, embedded_debug_elf(embedded)});
+    for (const auto& named : SLOTBOX_TRY(loader::named_images())) images.push_back(SLOTBOX_TRY(named_image(named)));
     return images;
   }
   auto options = SLOTBOX_TRY(read_kernel_options(kernel_options));

@@ -5,7 +5,7 @@
 #include "host/cli/kut_command.h"
 #include "host/cli/list_command.h"
 #include "host/cli/mtree_command.h"
-#include "host/loader/embedded_images.h"
+#include "host/loader/named_images.h"
 #include "host/loader/rom_image.h"
 #include "host/cli/run_command.h"
 #include "host/cli/option_values.h"
@@ -144,7 +144,13 @@ int kut(const CommonOptions& common, KutOptions kut_options, bool timeout_given)
   return kut_command(kut_options);
 }
 
-// The BIOS whose size places the ROM regions: --bios FILE, else the first embedded image.
+Result<loader::RomImage> first_named_rom() {
+  auto images = SLOTBOX_TRY(loader::named_images());
+  if (images.empty()) return fail(Error::bad_input("images", "the image index names no image"));
+  return loader::named_rom(images[0]);
+}
+
+// The BIOS whose size places the ROM regions: --bios FILE, else the first named image.
 int mtree(const CommonOptions& common, const std::vector<std::string>& images, const std::string& bios_path,
           bool flat, bool slots) {
   if (!images.empty())
@@ -153,8 +159,7 @@ int mtree(const CommonOptions& common, const std::vector<std::string>& images, c
   MtreeView view = slots ? MtreeView::kSlots : flat ? MtreeView::kFlat : MtreeView::kTree;
   auto ram = checked_ram(common.ram);
   if (!ram) return report_error(ram.error());
-  Result<loader::RomImage> bios =
-      bios_path.empty() ? loader::embedded_rom(loader::embedded_images()[0]) : loader::RomImage::from_file(bios_path);
+  Result<loader::RomImage> bios = bios_path.empty() ? first_named_rom() : loader::RomImage::from_file(bios_path);
   if (!bios) return report_error(bios.error());
   auto map = checked_map(common.map_path);
   if (!map) return report_error(map.error());
@@ -200,7 +205,7 @@ int slotbox_main(int argc, char** argv) {
   CommonOptions common;
   std::vector<std::string> images;
   add_common_options(app, common);
-  app.add_option("images", images, "embedded image names or globs ('faults/*'), ROM files (default: all embedded)")
+  app.add_option("images", images, "image names or globs ('faults/*'), ROM files (default: every named image)")
       ->option_text("IMAGE ...");
   std::vector<std::string> per_image_arguments;
   app.add_option("--arg", per_image_arguments,
@@ -212,7 +217,7 @@ int slotbox_main(int argc, char** argv) {
   CLI::App* run_app =
       app.add_subcommand("run", "run images, each in a fresh VM (the default); every option of slotbox --help applies");
   std::vector<std::string> run_images;
-  run_app->add_option("images", run_images, "embedded image names, ROM files or multiboot kernels")
+  run_app->add_option("images", run_images, "image names, ROM files or multiboot kernels")
       ->option_text("IMAGE ...");
   KernelOptions kernel;
   run_app->add_option("--kernel", kernel.kernels, "multiboot v1 kernel (ELF32, e.g. kvm-unit-tests' *.flat), loaded into RAM and entered in protected mode")
@@ -221,11 +226,11 @@ int slotbox_main(int argc, char** argv) {
   run_app->add_option("--append", kernel.append, "text after the kernel's name on its command line")
       ->option_text("ARGS");
   run_app->fallthrough();
-  CLI::App* list_app = app.add_subcommand("list", "list the embedded images");
+  CLI::App* list_app = app.add_subcommand("list", "list the named images");
   CLI::App* mtree_app = app.add_subcommand("mtree", "show the memory map: region tree, flat view or KVM slots");
   std::string bios_path;
   bool flat = false, slots = false;
-  mtree_app->add_option("--bios", bios_path, "BIOS ROM file (default: the first embedded image)")->option_text("FILE");
+  mtree_app->add_option("--bios", bios_path, "BIOS ROM file (default: the first named image)")->option_text("FILE");
   mtree_app->add_flag("--flat", flat, "the flat view, like QEMU's info mtree -f");
   mtree_app->add_flag("--slots", slots, "the KVM memory slots (needs /dev/kvm)");
   mtree_app->fallthrough();

@@ -58,7 +58,7 @@ def main():
         cases = {
             "not-a-rom": ([slotbox, "run", "/etc/passwd"], "/etc/passwd", "not a multiple of 64 KiB"),
             "odd-size": ([slotbox, "run", odd_rom], "odd.rom", "size 70000 is not a multiple of 64 KiB"),
-            "missing": ([slotbox, "run", "no-such-image"], "no-such-image", "no embedded image"),
+            "missing": ([slotbox, "run", "no-such-image"], "no-such-image", "no image or file of that name"),
             "ram-zero": ([slotbox, "--ram", "0"], "--ram 0", "between 512 MiB and 64 GiB"),
             "ram-unit": ([slotbox, "--ram", "12Q"], "--ram 12Q", "unknown unit"),
             "ram-max": ([slotbox, "--ram", "65G"], "--ram 65G", "between 512 MiB and 64 GiB"),

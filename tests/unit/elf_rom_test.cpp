@@ -1,5 +1,5 @@
 #include "host/loader/elf_rom.h"
-#include "host/loader/embedded_images.h"
+#include "host/loader/named_images.h"
 #include "host/loader/rom_image.h"
 
 #include <doctest/doctest.h>
@@ -11,15 +11,20 @@
 using namespace slotbox;
 
 TEST_CASE("an image's ELF gives the same ROM as objcopy made of it, for every image") {
-  for (const auto& image : loader::embedded_images()) {
-    std::string file = std::string(image.name);
+  auto images = loader::named_images();
+  REQUIRE(images);
+  REQUIRE_FALSE(images->empty());
+  for (const auto& image : *images) {
+    std::string file = image.name;
     std::replace(file.begin(), file.end(), '/', '_');
     std::string path = std::string(SLOTBOX_IMAGE_DIR) + "/elf/" + file + ".elf";
     CAPTURE(path);
     auto rom = loader::RomImage::from_file(path);
     REQUIRE(rom);
-    CHECK(std::ranges::equal(rom->bytes(), image.bytes));
-    CHECK(rom->expectation().end == loader::embedded_rom(image)->expectation().end);
+    auto named = loader::named_rom(image);
+    REQUIRE(named);
+    CHECK(std::ranges::equal(rom->bytes(), named->bytes()));
+    CHECK(rom->expectation().end == named->expectation().end);
   }
 }
 

@@ -1,5 +1,5 @@
 #include "host/cli/image_source.h"
-#include "host/loader/embedded_images.h"
+#include "host/loader/named_images.h"
 
 #include <doctest/doctest.h>
 
@@ -43,6 +43,14 @@ std::vector<uint8_t> tiny_kernel() {
   return bytes;
 }
 
+// The first named image: the BIOS a kernel runs under.
+const loader::NamedImage& first_image() {
+  auto images = loader::named_images();
+  REQUIRE(images);
+  REQUIRE_FALSE(images->empty());
+  return images->front();
+}
+
 } // namespace
 
 TEST_CASE("a file with a multiboot header runs as a kernel; a ROM stays a ROM") {
@@ -53,7 +61,7 @@ TEST_CASE("a file with a multiboot header runs as a kernel; a ROM stays a ROM") 
     REQUIRE(images->size() == 1);
     CHECK((*images)[0].kernel != nullptr);
     CHECK((*images)[0].name() == kernel.path);
-    CHECK((*images)[0].rom.name() == loader::embedded_images()[0].name);  // the BIOS that keeps QEMU's map
+    CHECK((*images)[0].rom.name() == first_image().name);  // the BIOS that keeps QEMU's map
   }
   SUBCASE("--kernel with --initrd and --append") {
     TempFile initrd({'A', '=', '1', '\n'}, ".env");
@@ -66,9 +74,10 @@ TEST_CASE("a file with a multiboot header runs as a kernel; a ROM stays a ROM") 
     CHECK(options.modules[0].name == initrd.path);
     CHECK(options.modules[0].bytes.size() == 4);
   }
-  SUBCASE("an embedded image's ROM, even with the magic inside it, is a ROM") {
-    const auto& embedded = loader::embedded_images()[0];
-    std::vector<uint8_t> rom(embedded.bytes.begin(), embedded.bytes.end());
+  SUBCASE("a named image's ROM, even with the magic inside it, is a ROM") {
+    auto named = loader::named_rom(first_image());
+    REQUIRE(named);
+    std::vector<uint8_t> rom(named->bytes().begin(), named->bytes().end());
     std::memcpy(&rom[0x100], &loader::kMultibootHeaderMagic, 4);
     TempFile file(rom, ".rom");
     auto images = cli::resolve_images({file.path});
@@ -76,17 +85,19 @@ TEST_CASE("a file with a multiboot header runs as a kernel; a ROM stays a ROM") 
     CHECK((*images)[0].kernel == nullptr);
   }
   SUBCASE("--initrd without a kernel is refused") {
-    auto images = cli::resolve_images({std::string(loader::embedded_images()[0].name)}, {{}, kernel.path, ""});
+    auto images = cli::resolve_images({first_image().name}, {{}, kernel.path, ""});
     REQUIRE_FALSE(images);
     CHECK(images.error().kind == ErrorKind::kBadInput);
   }
 }
 
-TEST_CASE("a name with * ? or [ is a glob over the embedded images, in build order") {
+TEST_CASE("a name with * ? or [ is a glob over the named images, in build order") {
   auto faults = cli::resolve_images({"faults/*"});
   REQUIRE(faults);
   size_t expected = 0;
-  for (const auto& embedded : loader::embedded_images()) expected += embedded.name.starts_with("faults/");
+  auto images = loader::named_images();
+  REQUIRE(images);
+  for (const auto& named : *images) expected += named.name.starts_with("faults/");
   CHECK(expected > 1);
   REQUIRE(faults->size() == expected);
   for (const auto& image : *faults) CHECK(image.name().starts_with("faults/"));
@@ -99,5 +110,5 @@ TEST_CASE("a name with * ? or [ is a glob over the embedded images, in build ord
   auto none = cli::resolve_images({"no-such-*"});
   REQUIRE_FALSE(none);
   CHECK(none.error().kind == ErrorKind::kBadInput);
-  CHECK(none.error().message().find("no embedded image matches") != std::string::npos);
+  CHECK(none.error().message().find("no image matches") != std::string::npos);
 }
