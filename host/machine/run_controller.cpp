@@ -59,6 +59,7 @@ class RunController {
 public:
   RunController(PcMachine& machine, std::FILE* trace, debug::RunDebugger* debugger, SandboxSettings sandbox)
       : m_machine(machine), m_trace(trace), m_debugger(debugger), m_sandbox(sandbox), m_live(machine.vcpu_count()) {
+    m_sandbox.enabled = m_sandbox.enabled && !sandbox::kSanitizerBuild;
     m_machine.set_quiesce([this](const std::function<Result<void>()>& change) { return quiesce(change); });
   }
   ~RunController() { m_machine.set_quiesce({}); }

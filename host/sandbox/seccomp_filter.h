@@ -13,6 +13,15 @@
 
 namespace slotbox::sandbox {
 
+// A sanitizer's runtime (scripts/sanitize's ASan + UBSan build) makes system calls of its
+// own on every thread (sigaltstack, and open and write for its reports), which no vCPU
+// policy can list: in such a build the vCPU threads run unfiltered, as with --no-sandbox.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kSanitizerBuild = true;
+#else
+inline constexpr bool kSanitizerBuild = false;
+#endif
+
 // label: who the thread is in a violation report ("vCPU 0").
 Result<void> confine_this_thread(const std::vector<SyscallRule>& rules, const std::string& label);
 
