@@ -46,11 +46,21 @@ void SynicMessages::set_pages(uint32_t vp_index, uint64_t simp, uint64_t siefp) 
   m_pages[vp_index] = {simp, siefp};
 }
 
+SynicMessages::Pages SynicMessages::pages_of(uint32_t vp_index) const {
+  auto pages = m_pages.find(vp_index);
+  return pages == m_pages.end() ? Pages{} : pages->second;  // none set: both disabled
+}
+
+// `size` bytes at `offset` into the page a SIMP or SIEFP value names, or null while the
+// guest has not enabled it.
+uint8_t* SynicMessages::in_page(uint64_t msr, uint64_t offset, uint64_t size) const {
+  if (!m_guest_ram || !(msr & kPageEnable)) return nullptr;
+  return m_guest_ram((msr & kPageMask) + offset, size);
+}
+
 uint8_t* SynicMessages::message_slot(const Target& target) const {
-  auto pages = m_pages.find(target.vp_index);
-  if (!m_guest_ram || pages == m_pages.end() || !(pages->second.simp & kPageEnable) || target.sint >= kSintCount)
-    return nullptr;
-  return m_guest_ram((pages->second.simp & kPageMask) + target.sint * kMessageSize, kMessageSize);
+  if (target.sint >= kSintCount) return nullptr;
+  return in_page(pages_of(target.vp_index).simp, target.sint * kMessageSize, kMessageSize);
 }
 
 // An empty slot (type 0) takes the message, its type written last, as the guest reads it
@@ -89,11 +99,8 @@ uint64_t SynicMessages::post_message(uint32_t key, const Target& target, uint32_
 
 uint64_t SynicMessages::set_event_flag(const Target& target, uint32_t flag) {
   std::lock_guard lock(m_lock);
-  auto pages = m_pages.find(target.vp_index);
-  if (!m_guest_ram || pages == m_pages.end() || !(pages->second.siefp & kPageEnable) || target.sint >= kSintCount ||
-      flag >= kEventFlagsSlotSize * 8)
-    return kHvStatusInvalidHypercallInput;
-  uint8_t* word = m_guest_ram((pages->second.siefp & kPageMask) + target.sint * kEventFlagsSlotSize + flag / 64 * 8, 8);
+  if (target.sint >= kSintCount || flag >= kEventFlagsSlotSize * 8) return kHvStatusInvalidHypercallInput;
+  uint8_t* word = in_page(pages_of(target.vp_index).siefp, target.sint * kEventFlagsSlotSize + flag / 64 * 8, 8);
   if (!word) return kHvStatusInvalidHypercallInput;
   uint64_t mask = uint64_t{1} << (flag % 64);
   if (!(guest_u64(word).fetch_or(mask) & mask)) m_signal(target.gsi);  // a flag already set is not signalled again

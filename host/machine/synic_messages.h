@@ -73,6 +73,8 @@ private:
     Target target;
     std::vector<uint8_t> message;  // a whole struct hv_message
   };
+  Pages pages_of(uint32_t vp_index) const;
+  uint8_t* in_page(uint64_t msr, uint64_t offset, uint64_t size) const;
   uint8_t* message_slot(const Target& target) const;
   bool try_deliver(const Staged& staged);  // under m_lock
   bool deliver_staged_locked();
