@@ -100,13 +100,22 @@ struct Section {
   std::optional<Result<QemuRun>> qemu;
 };
 
-Section plan_section(const loader::KutSection& config, const KutOptions& options) {
+// --skip-slow: a section this backend is known to run into its timeout is not run.
+std::optional<std::string> known_slow(const loader::KutSection& config, const KutOptions& options,
+                                      const std::string& backend) {
+  const ExpectedFailure* expected = expected_failure(backend, config.name);
+  if (!options.skip_slow || !expected || !expected->ends_at_timeout) return std::nullopt;
+  return "--skip-slow: runs into its timeout on " + backend + ": " + std::string(expected->reason);
+}
+
+Section plan_section(const loader::KutSection& config, const KutOptions& options, const std::string& backend) {
   Section section;
   section.config = &config;
   section.plan = loader::plan_kut_section(config, read_host_file);
   bool manual = manual_only(config, options);
   section.upstream_skips = section.plan.skip_upstream || manual;
   if (manual) section.plan.skip = "test marked as manual run only";
+  if (!section.plan.skip) section.plan.skip = known_slow(config, options, backend);
   if (!section.plan.skip) section.plan.skip = cpu_edits(section.plan, section.cpuid);
   section.report.name = config.name;
   return section;
@@ -161,14 +170,14 @@ void judge_section(Section& section, const std::string& backend) {
                    : kernel_skipped_itself(section.report) ? SectionStatus::kSkip
                                                            : SectionStatus::kPass;
   section.reason = section.report.verdict;
-  auto expected = expected_failure(backend, section.config->name);
+  const ExpectedFailure* expected = expected_failure(backend, section.config->name);
   if (!expected) return;
   if (section.status == SectionStatus::kFail) {
     section.status = SectionStatus::kXfail;
-    section.reason = "expected on " + backend + ": " + std::string(*expected) + "; " + section.report.verdict;
+    section.reason = "expected on " + backend + ": " + std::string(expected->reason) + "; " + section.report.verdict;
   } else if (section.status == SectionStatus::kPass) {
     section.status = SectionStatus::kXpass;
-    section.reason = "listed as failing on " + backend + ": " + std::string(*expected);
+    section.reason = "listed as failing on " + backend + ": " + std::string(expected->reason);
   }
 }
 
@@ -277,7 +286,7 @@ int kut_command(const KutOptions& options) {
 
   std::vector<Section> sections;
   for (const loader::KutSection& section : *config)
-    if (selected(section, options)) sections.push_back(plan_section(section, options));
+    if (selected(section, options)) sections.push_back(plan_section(section, options, backend.key()));
 
   bool text = options.run.format == ReportFormat::kText;
   bool colour = detect_terminal_style(!text).colour;

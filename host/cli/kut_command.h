@@ -4,6 +4,7 @@
 // (kut_expected.h). Each runnable section boots its kernel in a fresh VM with the section's
 // vCPUs, memory, arguments, CPUID and timeout (host/loader/kut_config.h says what is
 // honoured and what skips); --jobs runs sections side by side, --format gives a report.
+// --skip-slow leaves out the sections the backend's list says run into their timeout there.
 // --compare-qemu also runs each section under QEMU as kvm-unit-tests would, and prints
 // QEMU's verdict, both wall times and the ratio.
 #pragma once
@@ -20,6 +21,7 @@ struct KutOptions {
   std::vector<std::string> groups;  // -g: only sections in one of these groups
   std::vector<std::string> names;   // only these sections (and nodefault ones named here)
   bool compare_qemu = false;        // --compare-qemu
+  bool skip_slow = false;           // --skip-slow: leave out what kut_expected.h says times out here
   RunOptions run;                   // --ram, --timeout (a ceiling), --jobs, --format ... as for run
 };
 

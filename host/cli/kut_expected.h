@@ -5,7 +5,6 @@
 // never belongs here; that is a slotbox bug.
 #pragma once
 
-#include <optional>
 #include <string_view>
 
 namespace slotbox::cli {
@@ -14,9 +13,10 @@ struct ExpectedFailure {
   std::string_view backends;  // kvm::Backend::key()s, space-separated: "amd-npt amd-shadow"
   std::string_view section;
   std::string_view reason;
+  bool ends_at_timeout = false;  // runs until the section's timeout there (`kut --skip-slow`)
 };
 
-// The reason `section` is expected to fail on `backend`, if it is.
-std::optional<std::string_view> expected_failure(std::string_view backend, std::string_view section);
+// The entry saying `section` is expected to fail on `backend`, or nullptr.
+const ExpectedFailure* expected_failure(std::string_view backend, std::string_view section);
 
 } // namespace slotbox::cli

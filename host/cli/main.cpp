@@ -244,6 +244,8 @@ int slotbox_main(int argc, char** argv) {
   kut_app->add_option("-g,--group", kut_options.groups, "only sections in this group (repeatable)")->option_text("GROUP");
   kut_app->add_flag("--compare-qemu", kut_options.compare_qemu,
                     "also run each section under QEMU as kvm-unit-tests does: its verdict, both times, the ratio");
+  kut_app->add_flag("--skip-slow", kut_options.skip_slow,
+                    "skip the sections known to run into their timeout on this backend (an XFAIL that only costs time)");
   kut_app->fallthrough();
   BenchOptions bench_options;
   CLI::App* bench_app = add_bench_command(app, bench_options);
