@@ -31,13 +31,16 @@ public:
   // Guest RAM: private, anonymous and MAP_NORESERVE, so a 64 GiB guest costs only the
   // pages it touches. Aligned to 2 MiB, as QEMU aligns its RAM blocks: KVM maps a huge
   // page into the guest only where guest-physical and host-virtual addresses agree
-  // modulo 2 MiB, so an unaligned block never gets one.
+  // modulo 2 MiB, so an unaligned block never gets one. A block smaller than that (a ROM)
+  // can hold none anyway: it is mapped as it comes, without the trimming munmaps.
   static Result<Mapping> anonymous(size_t size, const char* purpose) {
     constexpr size_t kHugePage = size_t{2} << 20;
-    size_t reserved = size + kHugePage;
+    bool align = size >= kHugePage;
+    size_t reserved = align ? size + kHugePage : size;
     void* base = ::mmap(nullptr, reserved, PROT_READ | PROT_WRITE,
                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (base == MAP_FAILED) return fail(Error::from_errno("mmap", purpose));
+    if (!align) return Mapping(static_cast<uint8_t*>(base), size);
     auto start = reinterpret_cast<uintptr_t>(base);
     uintptr_t aligned = (start + kHugePage - 1) & ~(kHugePage - 1);
     if (aligned > start) ::munmap(base, aligned - start);

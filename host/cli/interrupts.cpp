@@ -57,7 +57,6 @@ void watch_interrupts() {
     sigset_t signals = interrupt_signals();
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     std::thread(watch, signals).detach();
-    sandbox::set_violation_cleanup(remove_cleanup_file);
   });
 }
 
@@ -69,6 +68,9 @@ std::string signal_name(int signal) {
 }
 
 void set_interrupt_cleanup(const std::string& path) {
+  // The sandbox's clean-up thread only when there is something to clean up (an --output
+  // temporary, made before any vCPU starts): a run without one saves starting a thread.
+  if (!path.empty()) sandbox::set_violation_cleanup(remove_cleanup_file);
   std::lock_guard lock(g_cleanup_mutex);
   g_cleanup_path = path;
 }

@@ -18,7 +18,8 @@ void watch_interrupts();
 int interrupt_signal();
 // "SIGINT"
 std::string signal_name(int signal);
-// The file to remove if a second signal makes slotbox exit at once; empty for none.
+// The file to remove if a second signal, or a sandbox refusal, ends slotbox at once; empty
+// for none.
 void set_interrupt_cleanup(const std::string& path);
 
 } // namespace slotbox::cli

@@ -2,7 +2,10 @@
 
 #include "host/kvm/ioctl.h"
 
+#include <sys/ioctl.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 namespace slotbox::kvm {
@@ -51,13 +54,14 @@ Result<void> Vcpu::enable_hyperv_synic() {
   return {};
 }
 
+// Every exit comes through here: a plain ioctl, the Error (and its strings) built only
+// when it fails.
 Result<VcpuExit> Vcpu::run() {
-  auto result = KVM_IOCTL(m_fd.get(), KVM_RUN, 0);
-  if (!result) {
+  if (::ioctl(m_fd.get(), KVM_RUN, 0) < 0) {
     // EINTR: a signal (the run controller's kick). EAGAIN: an AP that was waiting for
     // INIT/SIPI has just received them; KVM wants KVM_RUN again, as QEMU does.
-    if (result.error().code == EINTR || result.error().code == EAGAIN) return InterruptedExit{};
-    return fail(result.error());
+    if (errno == EINTR || errno == EAGAIN) return InterruptedExit{};
+    return fail(Error::from_errno("KVM_RUN"));
   }
   return decode();
 }

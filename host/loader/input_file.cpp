@@ -48,14 +48,24 @@ Result<std::vector<uint8_t>> InputFile::read_all(uint64_t max_size) const {
 }
 
 // From offset 0 (pread: head() and read_all() may both be asked), retrying interrupted
-// reads, until end of file or `limit` bytes.
+// reads, until end of file or `limit` bytes. The buffer is the size fstat gave; only a
+// file that grew since then makes it grow, so a file read whole costs one read and a
+// one-byte read that finds its end.
 Result<std::vector<uint8_t>> InputFile::read_at_most(uint64_t limit) const {
   std::vector<uint8_t> bytes(std::min(limit, m_size));
   size_t used = 0;
   for (;;) {
     if (used == bytes.size()) {
       if (bytes.size() >= limit) break;
-      bytes.resize(std::min<uint64_t>(limit, bytes.size() + 65536));  // the file grew since fstat
+      uint8_t next;
+      ssize_t n = ::pread(m_fd.get(), &next, 1, static_cast<off_t>(used));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return fail(Error::from_errno("read", m_what).as(ErrorKind::kBadInput));
+      if (n == 0) break;
+      bytes.push_back(next);  // the file grew since fstat: read on in larger steps
+      bytes.resize(std::min<uint64_t>(limit, bytes.size() + 65536));
+      ++used;
+      continue;
     }
     ssize_t n = ::pread(m_fd.get(), bytes.data() + used, bytes.size() - used, static_cast<off_t>(used));
     if (n < 0 && errno == EINTR) continue;

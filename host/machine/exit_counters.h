@@ -18,9 +18,13 @@ class ExitCounters {
 public:
   static constexpr size_t kMaxAddresses = 65536;
 
-  void count_reason(uint32_t reason) { ++m_by_reason[reason]; }  // KVM_EXIT_IO, KVM_EXIT_MMIO, ...
-  void count_port(uint16_t port, bool write) { add(m_ports, port, write); }
-  void count_mmio(uint64_t gpa, bool write) { add(m_mmio, gpa, write); }
+  ExitCounters() = default;
+  ExitCounters(const ExitCounters&) = delete;  // the last hits point into this one's maps
+  ExitCounters& operator=(const ExitCounters&) = delete;
+
+  void count_reason(uint32_t reason);  // KVM_EXIT_IO, KVM_EXIT_MMIO, ...
+  void count_port(uint16_t port, bool write) { add(m_ports, m_last_port, port, write); }
+  void count_mmio(uint64_t gpa, bool write) { add(m_mmio, m_last_mmio, gpa, write); }
 
   // Accesses in [start, end); for MMIO, pooled accesses are not included.
   AccessCount ports(uint64_t start, uint64_t end) const { return sum(m_ports, start, end); }
@@ -35,13 +39,22 @@ public:
   const AccessCount& pooled() const { return m_pooled; }
 
 private:
-  void add(std::map<uint64_t, AccessCount>& counts, uint64_t address, bool write);
+  // The entry counted last: a guest loop exits on one port or address, again and again,
+  // and the hit skips the map's search (std::map entries stay where they are).
+  struct LastHit {
+    uint64_t address = 0;
+    AccessCount* count = nullptr;
+  };
+  void add(std::map<uint64_t, AccessCount>& counts, LastHit& last, uint64_t address, bool write);
   static AccessCount sum(const std::map<uint64_t, AccessCount>& counts, uint64_t start, uint64_t end);
 
   std::map<uint32_t, uint64_t> m_by_reason;
   std::map<uint64_t, AccessCount> m_ports;
   std::map<uint64_t, AccessCount> m_mmio;
   AccessCount m_pooled;
+  uint32_t m_last_reason = 0;
+  uint64_t* m_last_reason_count = nullptr;
+  LastHit m_last_port, m_last_mmio;
 };
 
 } // namespace slotbox::machine

@@ -1,9 +1,10 @@
 #include "host/sandbox/violation_report.h"
 
+#include "host/sandbox/syscall_names.h"
+
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/futex.h>
-#include <seccomp.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -21,10 +22,7 @@
 namespace slotbox::sandbox {
 namespace {
 
-// x86-64's system calls number under 512 (Linux 6.x: about 460).
-constexpr int kSyscallNames = 512;
 constexpr size_t kNameLength = 32;
-char g_names[kSyscallNames][kNameLength];  // written once, before any filter; "" if unknown
 
 thread_local char t_label[kNameLength] = "a thread";
 
@@ -105,8 +103,8 @@ void on_sigsys(int, siginfo_t* info, void* context_pointer) {
     line.add("number ");
     line.add_number(static_cast<unsigned>(number));
     line.add(" of another ABI (not x86-64)");
-  } else if (number >= 0 && number < kSyscallNames && g_names[number][0]) {
-    line.add(g_names[number]);
+  } else if (const char* name = syscall_name(number)) {
+    line.add(name);
     line.add(" (");
     line.add_number(static_cast<unsigned>(number));
     line.add(")");
@@ -130,12 +128,6 @@ void on_sigsys(int, siginfo_t* info, void* context_pointer) {
 void prepare_violation_report() {
   static std::once_flag prepared;
   std::call_once(prepared, [] {
-    for (int number = 0; number < kSyscallNames; ++number) {
-      char* name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, number);
-      if (!name) continue;
-      std::strncpy(g_names[number], name, kNameLength - 1);
-      std::free(name);
-    }
     struct sigaction action{};
     action.sa_sigaction = on_sigsys;
     action.sa_flags = SA_SIGINFO;
@@ -145,8 +137,10 @@ void prepare_violation_report() {
 }
 
 void set_violation_cleanup(void (*cleanup)()) {
-  static std::once_flag started;
-  std::call_once(started, [] { std::thread(clean_up_after_violation).detach(); });
+  // Once per process: a forked child (the tests') has none of its parent's threads.
+  static std::atomic<pid_t> started_in{0};
+  pid_t self = ::getpid();
+  if (started_in.exchange(self) != self) std::thread(clean_up_after_violation).detach();
   g_cleanup.store(cleanup);
 }
 

@@ -22,8 +22,9 @@ namespace slotbox::sandbox {
 // it is kExitGuestCrashed): the report says which.
 inline constexpr int kViolationExitCode = 3;
 
-// Installs the SIGSYS handler and resolves every system call's name, once per process and
-// before any filter: the handler itself may only use async-signal-safe calls.
+// Installs the SIGSYS handler, once per process and before any filter (which refuses
+// rt_sigaction). The handler uses only async-signal-safe calls; it names the refused call
+// from a constant table (syscall_names.h).
 void prepare_violation_report();
 
 // Who the report names for the calling thread ("vCPU 0"); at most 31 characters kept.
@@ -31,7 +32,7 @@ void name_this_thread(std::string_view label);
 
 // What must happen before the process ends on a violation (cli: remove the --output
 // temporary), which the refused thread cannot do itself: its filter allows no unlink.
-// The first call starts a thread of its own, outside any filter, that waits for a
+// The first call in a process starts a thread of its own, outside any filter, that waits for a
 // violation, runs `cleanup` there and exits; the handler wakes it (futex) and waits for
 // it, at most kCleanupWait, before exiting by itself. Without a cleanup the handler exits
 // at once.

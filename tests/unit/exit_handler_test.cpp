@@ -138,3 +138,36 @@ TEST_CASE("exits that end the run say how and where") {
     CHECK_FALSE(machine::handle_exit(kvm::InterruptedExit{}, f.context));
   }
 }
+
+TEST_CASE("exit counters: the same port or address again, and back and forth, are each counted where they belong") {
+  machine::ExitCounters exits;
+  for (int i = 0; i < 3; ++i) exits.count_port(0x80, true);
+  exits.count_port(0x81, false);
+  exits.count_port(0x80, false);
+  exits.count_mmio(0xFEE00000, true);
+  exits.count_mmio(0xFEC00000, true);
+  exits.count_mmio(0xFEE00000, false);
+  for (uint32_t reason : {KVM_EXIT_IO, KVM_EXIT_IO, KVM_EXIT_MMIO, KVM_EXIT_IO}) exits.count_reason(reason);
+  CHECK(exits.ports(0x80, 0x81).writes == 3);
+  CHECK(exits.ports(0x80, 0x81).reads == 1);
+  CHECK(exits.ports(0x81, 0x82).reads == 1);
+  CHECK(exits.ports(0x81, 0x82).writes == 0);
+  CHECK(exits.mmio(0xFEE00000, 0xFEE00001).writes == 1);
+  CHECK(exits.mmio(0xFEE00000, 0xFEE00001).reads == 1);
+  CHECK(exits.mmio(0xFEC00000, 0xFEC00001).writes == 1);
+  CHECK(exits.of_reason(KVM_EXIT_IO) == 3);
+  CHECK(exits.of_reason(KVM_EXIT_MMIO) == 1);
+  CHECK(exits.ports_by_number().size() == 2);
+}
+
+TEST_CASE("exit counters: past kMaxAddresses addresses the rest are pooled, also right after a counted one") {
+  machine::ExitCounters exits;
+  for (uint64_t gpa = 0; gpa < machine::ExitCounters::kMaxAddresses; ++gpa) exits.count_mmio(gpa * 8, true);
+  exits.count_mmio(0, true);                      // counted before: still its own
+  exits.count_mmio(~0ull, true);                  // a new one: pooled
+  exits.count_mmio(~0ull, false);
+  CHECK(exits.mmio(0, 1).writes == 2);
+  CHECK(exits.pooled().writes == 1);
+  CHECK(exits.pooled().reads == 1);
+  CHECK(exits.mmio_by_address().size() == machine::ExitCounters::kMaxAddresses);
+}

@@ -79,6 +79,16 @@ TEST_CASE("input files must be regular files, checked before reading") {
     REQUIRE(file);
     CHECK(file->head(3)->size() == 3);
     CHECK(file->read_all(6)->size() == 6);
+    CHECK(*file->read_all(6) == std::vector<uint8_t>{'a', 'b', 'c', 'd', 'e', 'f'});
+  }
+  SUBCASE("a file larger than fstat said (procfs says 0): read on to its end, still under the cap") {
+    auto whole = loader::read_input_file("version", "/proc/version", 4096);
+    REQUIRE(whole);
+    CHECK(whole->size() > 10);
+    CHECK(whole->back() == '\n');
+    auto capped = loader::read_input_file("version", "/proc/version", 8);
+    REQUIRE(!capped);
+    CHECK(capped.error().message() == "version: grew past 8 bytes while being read");
   }
 }
 
