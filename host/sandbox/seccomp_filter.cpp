@@ -1,26 +1,62 @@
 #include "host/sandbox/seccomp_filter.h"
 
-#include "host/sandbox/seccomp_program.h"
 #include "host/sandbox/violation_report.h"
 
 #include <fcntl.h>
-#include <linux/seccomp.h>
-#include <sys/prctl.h>
+#include <seccomp.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <memory>
+
 namespace slotbox::sandbox {
+namespace {
+
+struct ReleaseFilter {
+  void operator()(void* filter) const { seccomp_release(filter); }
+};
+using Filter = std::unique_ptr<void, ReleaseFilter>;  // scmp_filter_ctx is a void*
+
+// libseccomp returns -errno.
+Error seccomp_error(const char* call, const std::string& context, int result) {
+  return Error::from_errno(call, context, -result);
+}
+
+scmp_arg_cmp comparison(const ArgumentTest& test) {
+  switch (test.kind) {
+  case ArgumentTest::Kind::kEquals32:
+    return {test.index, SCMP_CMP_MASKED_EQ, 0xFFFFFFFFull, test.value & 0xFFFFFFFFull};
+  case ArgumentTest::Kind::kNoBitsOf:
+    return {test.index, SCMP_CMP_MASKED_EQ, test.value, 0};
+  }
+  return {test.index, SCMP_CMP_MASKED_EQ, 0, 1};  // never holds
+}
+
+Result<void> add_rule(void* filter, const SyscallRule& rule, const std::string& label) {
+  int number = seccomp_syscall_resolve_name(rule.syscall.c_str());
+  if (number == __NR_SCMP_ERROR)
+    return fail(Error::from_errno("seccomp_syscall_resolve_name", label + ", " + rule.syscall, EINVAL));
+  std::vector<scmp_arg_cmp> tests;
+  for (const ArgumentTest& test : rule.arguments) tests.push_back(comparison(test));
+  int result = seccomp_rule_add_exact_array(filter, SCMP_ACT_ALLOW, number, static_cast<unsigned>(tests.size()),
+                                            tests.data());
+  if (result < 0) return fail(seccomp_error("seccomp_rule_add", label + ", " + rule.syscall, result));
+  return {};
+}
+
+} // namespace
 
 Result<void> confine_this_thread(const std::vector<SyscallRule>& rules, const std::string& label) {
   prepare_violation_report();
-  std::vector<sock_filter> program = SLOTBOX_TRY(seccomp_program(rules));
-  sock_fprog filter{static_cast<unsigned short>(program.size()), program.data()};
+  Filter filter(seccomp_init(SCMP_ACT_TRAP));
+  if (!filter) return fail(Error::from_errno("seccomp_init", label, ENOMEM));
+  // A call through another ABI (the 32-bit int 0x80 one) is reported the same way, not
+  // left to libseccomp's default of killing the thread alone, silently.
+  if (int result = seccomp_attr_set(filter.get(), SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRAP); result < 0)
+    return fail(seccomp_error("seccomp_attr_set", label + ", SCMP_FLTATR_ACT_BADARCH", result));
+  for (const SyscallRule& rule : rules) SLOTBOX_TRY_VOID(add_rule(filter.get(), rule, label));
   name_this_thread(label);
-  // Without no_new_privs only a privileged thread may load a filter; it also keeps an
-  // execve from gaining privileges, which the filter refuses anyway.
-  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return fail(Error::from_errno("prctl(PR_SET_NO_NEW_PRIVS)", label));
-  if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &filter) != 0)
-    return fail(Error::from_errno("seccomp(SECCOMP_SET_MODE_FILTER)", label));
+  if (int result = seccomp_load(filter.get()); result < 0) return fail(seccomp_error("seccomp_load", label, result));
   return {};
 }
 

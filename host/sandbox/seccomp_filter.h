@@ -1,4 +1,4 @@
-// Compiles a policy (syscall_policy.h, seccomp_program.h) and loads it on the calling thread
+// Compiles a policy (syscall_policy.h) with libseccomp and loads it on the calling thread
 // only: seccomp filters are per thread unless synchronised (TSYNC, not used), so the
 // threads that set VMs up, wait for their end, write reports and serve gdb keep what they
 // had. Once loaded a filter cannot be removed; it ends with the thread. A call the policy

@@ -15,12 +15,6 @@ constexpr SyscallName kSyscalls[] = {
 
 } // namespace
 
-std::optional<int> syscall_number(std::string_view name) {
-  for (const SyscallName& entry : kSyscalls)
-    if (name == entry.name) return entry.number;
-  return std::nullopt;
-}
-
 const char* syscall_name(int number) {
   for (const SyscallName& entry : kSyscalls)
     if (entry.number == number) return entry.name;

@@ -1,15 +1,9 @@
-// x86-64 system calls by name and by number, from the kernel's own list (asm/unistd_64.h,
-// turned into a table when CMake configures: sandbox/CMakeLists.txt), so that naming one
-// costs no library and no work at start.
+// x86-64 system calls by number, from the kernel's own list (asm/unistd_64.h, turned into
+// a table when CMake configures: sandbox/CMakeLists.txt), so that naming one costs no
+// library call and no work at start.
 #pragma once
 
-#include <optional>
-#include <string_view>
-
 namespace slotbox::sandbox {
-
-// "ioctl" -> 16; nullopt for a name x86-64 does not have.
-std::optional<int> syscall_number(std::string_view name);
 
 // 16 -> "ioctl"; nullptr for a number with no name. Async-signal-safe (a scan of a
 // constant table): the SIGSYS handler names the refused call with it.
