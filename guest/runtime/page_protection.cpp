@@ -9,6 +9,7 @@
 #include "page_protection.h"
 
 #include "per_cpu.h"
+#include "slotbox/page_tables.h"
 
 extern "C" uint8_t __payload_start[], __payload_data[];         // linker/rom.ld
 extern "C" uint8_t __kernel_only_start[], __kernel_only_end[];
@@ -16,16 +17,10 @@ extern "C" uint8_t __kernel_only_start[], __kernel_only_end[];
 namespace slotbox::guest {
 namespace {
 
-// Paging-structure entries (SDM vol. 3A 4.5).
-constexpr uint64_t kPresent = 1 << 0;
-constexpr uint64_t kWritable = 1 << 1;
-constexpr uint64_t kUser = 1 << 2;
-constexpr uint64_t kLarge = 1 << 7;
-constexpr uint64_t kAddressMask = 0x000FFFFFFFFFF000;
-constexpr uint64_t kTableFlags = kPresent | kWritable | kUser;
+constexpr uint64_t kTableFlags = kPagePresent | kPageWritable | kPageUser;
 constexpr uint64_t kNotMapped = 0;
-constexpr uint64_t kReadOnly = kPresent | kUser;
-constexpr uint64_t kKernelOnly = kPresent | kWritable;
+constexpr uint64_t kReadOnly = kPagePresent | kPageUser;
+constexpr uint64_t kKernelOnly = kPagePresent | kPageWritable;
 constexpr uint64_t kEntries = 512;
 constexpr uint64_t kLargePage = kEntries * kPageSize;  // 2 MiB
 constexpr uint64_t kPageFaultWrite = 1 << 1;            // error code bits (SDM vol. 3A 4.7)
@@ -39,8 +34,6 @@ constexpr uint64_t kCr0WriteProtect = 1 << 16;
 constexpr uint64_t kSplitPages = 8;
 alignas(kPageSize) __attribute__((section(".stack"))) uint64_t g_small_pages[kSplitPages][kEntries];
 alignas(kPageSize) __attribute__((section(".stack"))) uint64_t g_first_gib[kEntries];
-
-uint64_t* table_at(uint64_t entry) { return reinterpret_cast<uint64_t*>(entry & kAddressMask); }
 
 uint64_t read_cr3() {
   uint64_t cr3;
@@ -58,30 +51,25 @@ void enable_write_protect() {
   asm volatile("mov %0, %%cr0" ::"r"(cr0 | kCr0WriteProtect) : "memory");
 }
 
-// GiB 0's page directory; where the boot stub mapped the GiB as one page, a directory of
-// 2 MiB pages with the same flags replaces it.
-uint64_t* first_directory() {
-  uint64_t* pdpt = table_at(table_at(read_cr3())[0]);
-  if (pdpt[0] & kLarge) {
-    uint64_t flags = pdpt[0] & (kTableFlags | kLarge);
-    for (uint64_t i = 0; i < kEntries; ++i) g_first_gib[i] = i * kLargePage | flags;
-    pdpt[0] = reinterpret_cast<uint64_t>(g_first_gib) | kTableFlags;
-  }
-  return table_at(pdpt[0]);
+// Replaces the large page `entry` at `level` that maps `address` (GiB 0's 1 GiB page, or
+// a 2 MiB page of the first 16 MiB) with a table of the pages one level down, mapping the
+// same memory with the same flags.
+void split(uint64_t& entry, int level, uint64_t address) {
+  uint64_t* table = level == 2 ? g_first_gib : g_small_pages[address / kLargePage];
+  uint64_t base = entry & kPageAddressMask & ~(page_size_at(level) - 1);
+  uint64_t flags = (entry & kTableFlags) | (level - 1 > 0 ? kPageLarge : 0);
+  for (uint64_t i = 0; i < kEntries; ++i) table[i] = (base + i * page_size_at(level - 1)) | flags;
+  entry = reinterpret_cast<uint64_t>(table) | kTableFlags;
 }
 
-// The 4 KiB entry that maps `address` (in the first 16 MiB), splitting its 2 MiB page the
-// first time, with the flags it had.
+// The 4 KiB entry that maps `address` (in the first 16 MiB, always mapped: the runtime
+// runs there), splitting the large pages above it the first time.
 uint64_t& small_page_entry(uint64_t address) {
-  uint64_t* directory = first_directory();
-  uint64_t large = address / kLargePage;
-  if (directory[large] & kLarge) {
-    uint64_t flags = directory[large] & kTableFlags;
-    uint64_t* table = g_small_pages[large];
-    for (uint64_t i = 0; i < kEntries; ++i) table[i] = (large * kLargePage + i * kPageSize) | flags;
-    directory[large] = reinterpret_cast<uint64_t>(table) | kTableFlags;
+  for (;;) {
+    PageWalk walk = walk_page_tables(read_cr3(), address);
+    if (walk.level == 0) return *walk.entry;
+    split(*walk.entry, walk.level, address);
   }
-  return table_at(directory[large])[address / kPageSize % kEntries];
 }
 
 void set_pages(uint64_t start, uint64_t end, uint64_t flags) {

@@ -1,4 +1,4 @@
-// Move-only owner of an mmap()ed span.
+// Move-only owner of an mmap()ed span, and how to zero part of one cheaply.
 #pragma once
 
 #include "host/base/error.h"
@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <utility>
 
 namespace slotbox {
@@ -77,5 +78,24 @@ private:
   uint8_t* m_base = nullptr;
   size_t m_size = 0;
 };
+
+// Zeroes [start, start + size) inside a private anonymous mapping (guest RAM) without
+// touching the whole pages in it: MADV_DONTNEED drops them and the next touch maps a zero
+// page (madvise(2)), so zeros that are already there, as in a new guest's RAM, cost no
+// host memory. Only the partial pages at either edge are written.
+inline Result<void> zero_anonymous_memory(uint8_t* start, size_t size) {
+  constexpr uintptr_t kPage = 4096;
+  uintptr_t begin = reinterpret_cast<uintptr_t>(start), end = begin + size;
+  uintptr_t first_page = (begin + kPage - 1) & ~(kPage - 1), last_page = end & ~(kPage - 1);
+  if (first_page >= last_page) {
+    std::memset(start, 0, size);
+    return {};
+  }
+  std::memset(start, 0, first_page - begin);
+  std::memset(reinterpret_cast<void*>(last_page), 0, end - last_page);
+  if (::madvise(reinterpret_cast<void*>(first_page), last_page - first_page, MADV_DONTNEED) != 0)
+    return fail(Error::from_errno("madvise(MADV_DONTNEED)"));
+  return {};
+}
 
 } // namespace slotbox

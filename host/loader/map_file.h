@@ -32,7 +32,7 @@ struct MapRegion {
   uint64_t address = 0;
   uint64_t size = 0;
   int priority = 0;
-  std::vector<uint8_t> contents;  // rom: the file's bytes
+  std::vector<uint8_t> contents;  // rom: the file's bytes, at most `size`; the rest reads as zeros
   std::string target;             // alias
   uint64_t offset = 0;            // alias
   bool readonly = false;          // alias

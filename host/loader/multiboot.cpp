@@ -146,9 +146,8 @@ Result<MultibootBoot> plan_multiboot(const MultibootKernel& kernel, const Multib
                                          (segment.address < kExtendedStart && end > kConventionalEnd
                                               ? " is over the VGA/option-ROM/BIOS area 0xa0000-0xfffff"
                                               : " is outside guest RAM (low RAM ends at " + hex(memory.low_ram) + ")")));
-    std::vector<uint8_t> bytes(segment.memory_size, 0);
-    std::copy_n(kernel.bytes().begin() + segment.file_offset, segment.file_size, bytes.begin());
-    boot.writes.push_back({segment.address, std::move(bytes)});
+    auto file = kernel.bytes().subspan(segment.file_offset, segment.file_size);
+    boot.writes.push_back({segment.address, {file.begin(), file.end()}, segment.memory_size - segment.file_size});
   }
 
   // The info block, then what it points at: memory map, command line, module strings

@@ -86,14 +86,18 @@ struct MultibootOptions {
   std::vector<MultibootModule> modules;  // --initrd is module 0
 };
 
-// One piece of guest memory to write.
+// One piece of guest memory to write: `bytes`, then `zero_size` zeros after them (a
+// segment's p_memsz past its p_filesz). The zeros are a length, not a buffer: a kernel may
+// declare nearly 3 GiB of them, and the host holds only what the file gave.
 struct GuestWrite {
   uint64_t address;
   std::vector<uint8_t> bytes;
+  uint64_t zero_size = 0;
+  uint64_t size() const { return bytes.size() + zero_size; }
 };
 
 struct MultibootBoot {
-  std::vector<GuestWrite> writes;  // the segments (zeros included), the info block and what it points at
+  std::vector<GuestWrite> writes;  // the segments (with their zeros), the info block and what it points at
   uint32_t entry;                  // EIP
   uint32_t info_address;           // EBX
 };

@@ -37,16 +37,14 @@ uint32_t u32_at(const uint8_t* bytes, size_t offset) {
 
 } // namespace
 
-HypervTestdev::SintRoute* HypervTestdev::find(RouteKind kind, uint32_t vp_index, uint32_t sint, uint32_t connection) {
+// A plain route is named by its vCPU and SINT; a message or event route by its connection
+// alone (where it delivers is what it holds, as in QEMU's test device).
+HypervTestdev::SintRoute* HypervTestdev::find(const SintRoute& wanted) {
   auto it = std::find_if(m_routes.begin(), m_routes.end(), [&](const SintRoute& route) {
-    return route.kind == kind && route.vp_index == vp_index && route.sint == sint && route.connection == connection;
+    if (route.kind != wanted.kind) return false;
+    if (wanted.kind == RouteKind::kPlain) return route.vp_index == wanted.vp_index && route.sint == wanted.sint;
+    return route.connection == wanted.connection;
   });
-  return it == m_routes.end() ? nullptr : &*it;
-}
-
-HypervTestdev::SintRoute* HypervTestdev::find_connection(RouteKind kind, uint32_t connection) {
-  auto it = std::find_if(m_routes.begin(), m_routes.end(),
-                         [&](const SintRoute& route) { return route.kind == kind && route.connection == connection; });
   return it == m_routes.end() ? nullptr : &*it;
 }
 
@@ -82,11 +80,12 @@ void HypervTestdev::write(uint64_t offset, unsigned size, uint64_t value) {
                                                 : RouteKind::kPlain;
   if (kind == RouteKind::kPlain) connection = 0;
   bool creates = control == kRouteCreate || control == kMessagesCreate || control == kEventsCreate;
-  SintRoute* route = kind == RouteKind::kPlain ? find(kind, vp_index, sint, 0) : find_connection(kind, connection);
+  SintRoute wanted{0, vp_index, sint, kind, connection};
+  SintRoute* route = find(wanted);
   if (control == kRouteSetSint) {
     if (route) m_signal(route->gsi);
   } else if (creates && !route) {
-    create({0, vp_index, sint, kind, connection});
+    create(wanted);
   } else if (!creates && route) {
     destroy(route);
   }
@@ -112,7 +111,7 @@ uint64_t HypervTestdev::post_message(uint64_t input_gpa) {
       m_guest_ram ? m_guest_ram(input_gpa, kPostInputHeader + SynicMessages::kMessagePayloadMax) : nullptr;
   if (!input) return kHvStatusInvalidHypercallInput;
   uint32_t connection = u32_at(input, 0), type = u32_at(input, 8), size = u32_at(input, 12);
-  SintRoute* route = find_connection(RouteKind::kMessages, connection);
+  SintRoute* route = find({.kind = RouteKind::kMessages, .connection = connection});
   if (!route) return kHvStatusInvalidConnectionId;
   return m_messages.post_message(connection, {route->vp_index, route->sint, route->gsi}, type,
                                  input + kPostInputHeader, size);
@@ -123,7 +122,7 @@ uint64_t HypervTestdev::post_message(uint64_t input_gpa) {
 uint64_t HypervTestdev::signal_event(uint64_t parameter) {
   if (parameter >> 32) return kHvStatusInvalidHypercallInput;
   auto connection = static_cast<uint32_t>(parameter);
-  SintRoute* route = find_connection(RouteKind::kEvents, connection);
+  SintRoute* route = find({.kind = RouteKind::kEvents, .connection = connection});
   if (!route) return kHvStatusInvalidConnectionId;
   return m_messages.set_event_flag({route->vp_index, route->sint, route->gsi}, connection);
 }

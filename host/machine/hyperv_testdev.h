@@ -27,9 +27,9 @@ public:
 
   enum class RouteKind { kPlain, kMessages, kEvents };
   struct SintRoute {
-    uint32_t gsi;
-    uint32_t vp_index;
-    uint32_t sint;
+    uint32_t gsi = 0;
+    uint32_t vp_index = 0;
+    uint32_t sint = 0;
     RouteKind kind = RouteKind::kPlain;
     uint32_t connection = 0;  // for kMessages and kEvents
   };
@@ -58,8 +58,8 @@ public:
   SynicMessages& messages() { return m_messages; }
 
 private:
-  SintRoute* find(RouteKind kind, uint32_t vp_index, uint32_t sint, uint32_t connection);
-  SintRoute* find_connection(RouteKind kind, uint32_t connection);
+  // The route that `wanted` names (its gsi is not part of the name), or null.
+  SintRoute* find(const SintRoute& wanted);
   uint32_t free_gsi() const;
   void create(const SintRoute& route);
   void destroy(SintRoute* route);

@@ -4,6 +4,7 @@
 #include "host/kvm/cpuid.h"
 #include "host/kvm/hyperv.h"
 #include "host/kvm/irq_routing.h"
+#include "host/base/mapping.h"
 #include "host/machine/firmware_handover.h"
 #include "host/base/format.h"
 #include "slotbox/abi.h"
@@ -134,11 +135,13 @@ constexpr uint64_t kEflagsReserved = 1u << 1;  // always set
 Result<void> PcMachine::boot_multiboot(const loader::MultibootBoot& boot) {
   SLOTBOX_TRY_VOID(m_map->use_huge_pages());  // QEMU's RAM: kvm-unit-tests' asyncpf touches 1 GiB twice
   for (const auto& write : boot.writes) {
-    uint8_t* host = m_map->guest_ram(write.address, write.bytes.size());
+    uint8_t* host = m_map->guest_ram(write.address, write.size());
     if (!host)
       return fail(Error::bad_input("multiboot load", "guest range " + hex(write.address) + "+" +
-                                                         std::to_string(write.bytes.size()) + " is not RAM"));
+                                                         std::to_string(write.size()) + " is not RAM"));
     std::copy(write.bytes.begin(), write.bytes.end(), host);
+    // A segment's .bss: zero already in a new guest's RAM, and kept untouched that way.
+    SLOTBOX_TRY_VOID(zero_anonymous_memory(host + write.bytes.size(), write.zero_size));
   }
   kvm::Vcpu& bsp = *m_vcpus.at(0);
   kvm_sregs sregs = SLOTBOX_TRY(bsp.special_registers());

@@ -72,9 +72,12 @@ Result<std::unique_ptr<memory::Region>> PcMemoryMap::map_region(const loader::Ma
   switch (spec.type) {
   case Type::kRam:
   case Type::kRom: {
+    // Only the file's bytes are written: the pages past them stay untouched zeros of the
+    // MAP_NORESERVE mapping and cost no host memory, so a map's many large ROMs made of
+    // small files cost what was read. RAM has no contents (and memcpy from a null pointer
+    // is undefined even for 0 bytes).
     Mapping memory = SLOTBOX_TRY(Mapping::anonymous(spec.size, spec.name.c_str()));
-    // RAM has no contents: memcpy from a null pointer is undefined even for 0 bytes.
-    std::copy(spec.contents.begin(), spec.contents.end(), memory.data());
+    std::copy_n(spec.contents.begin(), std::min<uint64_t>(spec.contents.size(), spec.size), memory.data());
     uint8_t* host = memory.data();
     m_map_memory.push_back(std::move(memory));
     return spec.type == Type::kRam ? Region::ram(spec.name, spec.size, host)

@@ -11,13 +11,7 @@ SLOTBOX_IMAGE("paging");
 
 namespace {
 
-// Paging-structure entries (SDM vol. 3A 4.5, tables 4-15 to 4-20).
-constexpr uint64_t kPresent = 1 << 0;
-constexpr uint64_t kWritable = 1 << 1;
-constexpr uint64_t kUser = 1 << 2;
-constexpr uint64_t kLarge = 1 << 7;
-constexpr uint64_t kAddressMask = 0x000FFFFFFFFFF000;
-constexpr uint64_t kTableFlags = kPresent | kWritable | kUser;
+constexpr uint64_t kTableFlags = kPagePresent | kPageWritable | kPageUser;
 constexpr uint64_t kGiB = 1ull << 30;
 constexpr uint64_t k2MiB = 1ull << 21;
 constexpr uint64_t kPage = 4096;
@@ -29,28 +23,19 @@ alignas(4096) uint64_t g_window_pdpt[512];
 alignas(4096) uint64_t g_window_pd[512];
 alignas(4096) uint64_t g_window_pt[512];
 
-uint64_t* table(uint64_t entry) { return reinterpret_cast<uint64_t*>(entry & kAddressMask); }
-uint64_t index(uint64_t address, int level) { return (address >> (12 + 9 * level)) & 511; }
-
 struct Walk {
   bool present;
   uint64_t physical;
   int leaf_level;  // 0: 4 KiB, 1: 2 MiB, 2: 1 GiB
 };
 
-// The guest's translation of `address` through the page tables at `cr3`.
+// The guest's translation of `address` through the page tables at `cr3`: the runtime's
+// walk (slotbox/page_tables.h), the one its page protections use.
 Walk walk(uint64_t address, uint64_t cr3) {
-  uint64_t* level_table = table(cr3);
-  for (int level = 3; level >= 0; --level) {
-    uint64_t entry = level_table[index(address, level)];
-    if (!(entry & kPresent)) return Walk{false, 0, level};
-    if (level == 0 || (level <= 2 && (entry & kLarge))) {
-      uint64_t size = 1ull << (12 + 9 * level);
-      return Walk{true, (entry & kAddressMask & ~(size - 1)) | (address & (size - 1)), level};
-    }
-    level_table = table(entry);
-  }
-  return Walk{false, 0, 0};
+  PageWalk found = walk_page_tables(cr3, address);
+  if (!found.present()) return Walk{false, 0, found.level};
+  uint64_t size = page_size_at(found.level);
+  return Walk{true, (*found.entry & kPageAddressMask & ~(size - 1)) | (address & (size - 1)), found.level};
 }
 
 uint64_t gib_mapped() {
@@ -64,40 +49,40 @@ uint64_t gib_mapped() {
 // (slotbox/protection.h), where page 0 and CPU 0's stack guards are not mapped.
 void check_boot_tables() {
   uint64_t cr3 = kernel_call(KernelOp::kReadCr3);
-  uint64_t* pml4 = table(cr3);
+  uint64_t* pml4 = page_table_at(cr3);
   CHECK((pml4[0] & kTableFlags) == kTableFlags, "PML4[0] at 0x%lx is present, writable, user (0x%lx)", cr3, pml4[0]);
-  uint64_t* pdpt = table(pml4[0]);
+  uint64_t* pdpt = page_table_at(pml4[0]);
   uint64_t gibs = gib_mapped(), leaves = 0, bad = 0, large_gib = 0, small = 0, unmapped = 0;
   bool page_zero_mapped = true;
   for (uint64_t gib = 0; gib < gibs; ++gib) {
     uint64_t entry = pdpt[gib];
     if ((entry & kTableFlags) != kTableFlags) ++bad;
-    if (entry & kLarge) {
+    if (entry & kPageLarge) {
       ++large_gib;
       ++leaves;
-      if ((entry & kAddressMask) != gib * kGiB) ++bad;
+      if ((entry & kPageAddressMask) != gib * kGiB) ++bad;
       continue;
     }
-    uint64_t* directory = table(entry);
+    uint64_t* directory = page_table_at(entry);
     for (uint64_t i = 0; i < 512; ++i) {
       uint64_t leaf = directory[i], base = gib * kGiB + i * k2MiB;
-      if (gib == 0 && i < 8 && !(leaf & kLarge)) {  // split by the runtime
+      if (gib == 0 && i < 8 && !(leaf & kPageLarge)) {  // split by the runtime
         if ((leaf & kTableFlags) != kTableFlags) ++bad;
-        uint64_t* pages = table(leaf);
+        uint64_t* pages = page_table_at(leaf);
         for (uint64_t page = 0; page < 512; ++page) {
-          if (!(pages[page] & kPresent)) {
+          if (!(pages[page] & kPagePresent)) {
             ++unmapped;
             if (base + page == 0) page_zero_mapped = false;
             continue;
           }
           ++leaves;
           ++small;
-          if ((pages[page] & kAddressMask) != base + page * kPage) ++bad;
+          if ((pages[page] & kPageAddressMask) != base + page * kPage) ++bad;
         }
         continue;
       }
       ++leaves;
-      if ((leaf & (kTableFlags | kLarge)) != (kTableFlags | kLarge) || (leaf & kAddressMask) != base) ++bad;
+      if ((leaf & (kTableFlags | kPageLarge)) != (kTableFlags | kPageLarge) || (leaf & kPageAddressMask) != base) ++bad;
     }
   }
   bool nothing_beyond = pdpt[gibs] == 0 && pml4[1] == 0;
@@ -127,10 +112,10 @@ void check_against_host() {
 }
 
 void map_window_page(uint64_t page, uint64_t physical) {
-  uint64_t* pml4 = table(kernel_call(KernelOp::kReadCr3));
-  pml4[index(kWindow, 3)] = reinterpret_cast<uint64_t>(g_window_pdpt) | kTableFlags;
-  g_window_pdpt[index(kWindow, 2)] = reinterpret_cast<uint64_t>(g_window_pd) | kTableFlags;
-  g_window_pd[index(kWindow, 1)] = reinterpret_cast<uint64_t>(g_window_pt) | kTableFlags;
+  uint64_t* pml4 = page_table_at(kernel_call(KernelOp::kReadCr3));
+  pml4[page_table_index(kWindow, 3)] = reinterpret_cast<uint64_t>(g_window_pdpt) | kTableFlags;
+  g_window_pdpt[page_table_index(kWindow, 2)] = reinterpret_cast<uint64_t>(g_window_pd) | kTableFlags;
+  g_window_pd[page_table_index(kWindow, 1)] = reinterpret_cast<uint64_t>(g_window_pt) | kTableFlags;
   g_window_pt[page] = physical | kTableFlags;
   kernel_call(KernelOp::kInvlpg, kWindow + page * kPage);
 }
@@ -165,7 +150,7 @@ void check_page_fault() {
   FaultRecord write = probe_write(unmapped + 8, 1);
   CHECK(write.vector == 14 && write.address == unmapped + 8 && write.error == (kPfUser | kPfWrite),
         "a write raises #PF with the write bit (error 0x%lx)", write.error);
-  g_window_pt[6] = 0x503000 | kPresent | kUser;  // present, read-only
+  g_window_pt[6] = 0x503000 | kPagePresent | kPageUser;  // present, read-only
   kernel_call(KernelOp::kInvlpg, kWindow + 6 * kPage);
   FaultRecord readonly = probe_write(kWindow + 6 * kPage, 1);
   CHECK(readonly.vector == 14 && readonly.error == (kPfUser | kPfWrite | kPfPresent),

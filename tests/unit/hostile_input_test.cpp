@@ -126,6 +126,21 @@ TEST_CASE("map files: what a region may make slotbox read and allocate is bounde
     CHECK(map_message(directory, rom(R"("file": "blob.bin", "size": "0xffffffffffffffff")"))
               .ends_with("regions[0].size: is larger than 16 MiB"));
   }
+  SUBCASE("a rom size past its file: only the file's bytes are held, the rest reads as zeros") {
+    auto map = loader::read_map_file(directory.write("m.json", "{\"regions\": [" + rom(R"("file": "blob.bin", "size": "16M")") + "]}"));
+    REQUIRE(map);
+    CHECK(map->regions[0].size == 16 << 20);
+    CHECK(map->regions[0].contents.size() == 8192);
+    std::vector<uint8_t> bios(256 * 1024);
+    auto placed = machine::PcMemoryMap::create(1ull << 30, bios, &*map);
+    REQUIRE(placed);
+    const memory::FlatRange* range = (*placed)->memory().view().find(0xd0000000);
+    REQUIRE(range);
+    const uint8_t* rom_bytes = range->region->host() + range->offset;
+    CHECK(rom_bytes[8191] == 'b');
+    CHECK(rom_bytes[8192] == 0);
+    CHECK(rom_bytes[(16 << 20) - 1] == 0);
+  }
   SUBCASE("RAM past 64 GiB, alone or added up") {
     CHECK(map_message(directory, R"({"name": "r", "type": "ram", "address": 0, "size": "0xffffffffffffffff"})")
               .ends_with("regions[0].size: is larger than 64 GiB"));

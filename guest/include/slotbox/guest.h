@@ -12,6 +12,7 @@
 #include "slotbox/io.h"
 #include "slotbox/kernel_call.h"
 #include "slotbox/metric.h"
+#include "slotbox/page_tables.h"
 #include "slotbox/protection.h"
 #include "slotbox/random.h"
 #include "slotbox/smp.h"
