@@ -57,15 +57,9 @@ Result<std::vector<uint8_t>> InputFile::read_at_most(uint64_t limit) const {
   for (;;) {
     if (used == bytes.size()) {
       if (bytes.size() >= limit) break;
-      uint8_t next;
-      ssize_t n = ::pread(m_fd.get(), &next, 1, static_cast<off_t>(used));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return fail(Error::from_errno("read", m_what).as(ErrorKind::kBadInput));
-      if (n == 0) break;
-      bytes.push_back(next);  // the file grew since fstat: read on in larger steps
-      bytes.resize(std::min<uint64_t>(limit, bytes.size() + 65536));
-      ++used;
-      continue;
+      // At fstat's size, one byte more finds the end; past it, the file grew: larger steps.
+      size_t step = used > m_size ? 65536 : 1;
+      bytes.resize(std::min<uint64_t>(limit, bytes.size() + step));
     }
     ssize_t n = ::pread(m_fd.get(), bytes.data() + used, bytes.size() - used, static_cast<off_t>(used));
     if (n < 0 && errno == EINTR) continue;
