@@ -92,7 +92,7 @@ Result<MapRegion> parse_region(const Context& context, const std::string& map_pa
     if (region.size > kMaxRomSize)
       return fail(context.error(where + ".size", "is larger than " + describe_size(kMaxRomSize)));
     // The rest of `size` is zeros that the region's fresh anonymous mapping already holds:
-    // spelled out here they cost 16 MiB of host memory per region, whatever the file.
+    // spelled out here they cost up to 16 MiB of host memory per region, whatever the file.
   } else {
     region.size = SLOTBOX_TRY(number(context, *SLOTBOX_TRY(required("size")), where + ".size"));
     if (region.type == MapRegionType::kRam && region.size > kMaxRamSize)
