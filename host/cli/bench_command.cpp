@@ -11,6 +11,7 @@
 #include "host/bench/touch_bench.h"
 #include "host/cli/exit_code.h"
 #include "host/cli/size_option.h"
+#include "host/cli/subcommand.h"
 
 #include <CLI/CLI.hpp>
 
@@ -54,18 +55,20 @@ Result<uint64_t> touch_window(const BenchOptions& options) {
 } // namespace
 
 CLI::App* add_bench_command(CLI::App& app, BenchOptions& options) {
-  CLI::App* bench = app.add_subcommand("bench", "benchmarks: each figure beside its baseline (raw KVM floor, QEMU) and the ratio");
-  bench->add_flag("--quick", options.quick, "fewer trials and smaller loops (a smoke run)");
-  // option_text: the help shows what to type, not CLI11's types and validators.
-  bench->add_option("--format", options.format, "text (default) or json")->option_text("FORMAT");
-  bench->add_option("--trials", options.trials, "whole-process and lifecycle trials, 1 ... 1000 (default 20, --quick 5)")
-      ->check(CLI::Range(1u, kMaxTrials))
-      ->option_text("N");
-  bench->add_option("--touch", options.touch_window, "first-touch window (default 1G, --quick 64M)")->option_text("SIZE");
-  bench->add_option("--section", options.sections,
-                    "only this section (repeatable): cold_start, lifecycle, exits, memory_map, footprint, first_touch, suite")
-      ->option_text("NAME");
-  return bench;
+  return add_subcommand(
+      app, "bench", "benchmarks: each figure beside its baseline (raw KVM floor, QEMU) and the ratio",
+      [&options](CLI::App& bench) {
+        bench.add_flag("--quick", options.quick, "fewer trials and smaller loops (a smoke run)");
+        // option_text: the help shows what to type, not CLI11's types and validators.
+        bench.add_option("--format", options.format, "text (default) or json")->option_text("FORMAT");
+        bench.add_option("--trials", options.trials, "whole-process and lifecycle trials, 1 ... 1000 (default 20, --quick 5)")
+            ->check(CLI::Range(1u, kMaxTrials))
+            ->option_text("N");
+        bench.add_option("--touch", options.touch_window, "first-touch window (default 1G, --quick 64M)")->option_text("SIZE");
+        bench.add_option("--section", options.sections,
+                         "only this section (repeatable): cold_start, lifecycle, exits, memory_map, footprint, first_touch, suite")
+            ->option_text("NAME");
+      });
 }
 
 int bench_command(const BenchOptions& options) {

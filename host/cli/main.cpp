@@ -11,9 +11,11 @@
 #include "host/cli/option_values.h"
 #include "host/cli/size_option.h"
 #include "host/cli/stdout_stream.h"
+#include "host/cli/subcommand.h"
 #include "host/machine/pc_layout.h"
 
 #include <CLI/CLI.hpp>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -166,6 +168,18 @@ int mtree(const CommonOptions& common, const std::vector<std::string>& images, c
   return mtree_command(view, *ram, bios->bytes(), *map ? &**map : nullptr);
 }
 
+// Every thread slotbox starts (vCPUs, jobs, watchers) gets a 1 MiB stack instead of
+// glibc's 8 MiB. With transparent huge pages "always" (Debian's kernels in a VM had it),
+// a stack mapping that holds a whole aligned 2 MiB range gets a huge page at its first
+// touch: the vCPU thread's start zeroed 2 MiB, a third of `slotbox run min.rom`'s peak
+// RSS (smaps at exit). A mapping under 2 MiB can hold none; our threads need far less.
+void use_small_thread_stacks() {
+  pthread_attr_t attributes;
+  if (pthread_attr_init(&attributes) != 0) return;
+  if (pthread_attr_setstacksize(&attributes, 1 << 20) == 0) pthread_setattr_default_np(&attributes);
+  pthread_attr_destroy(&attributes);
+}
+
 } // namespace
 
 int slotbox_main(int argc, char** argv);
@@ -174,6 +188,7 @@ int slotbox_main(int argc, char** argv);
 
 int main(int argc, char** argv) {
   using namespace slotbox::cli;
+  use_small_thread_stacks();
   install_checked_stdout();
   int exit_code = slotbox_main(argc, argv);
   if (auto error = stdout_error()) {
@@ -214,38 +229,43 @@ int slotbox_main(int argc, char** argv) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->option_text("IMAGE:ARG");
 
-  CLI::App* run_app =
-      app.add_subcommand("run", "run images, each in a fresh VM (the default); every option of slotbox --help applies");
   std::vector<std::string> run_images;
-  run_app->add_option("images", run_images, "image names, ROM files or multiboot kernels")
-      ->option_text("IMAGE ...");
   KernelOptions kernel;
-  run_app->add_option("--kernel", kernel.kernels, "multiboot v1 kernel (ELF32, e.g. kvm-unit-tests' *.flat), loaded into RAM and entered in protected mode")
-      ->option_text("FILE");
-  run_app->add_option("--initrd", kernel.initrd, "file passed to each kernel as multiboot module 0")->option_text("FILE");
-  run_app->add_option("--append", kernel.append, "text after the kernel's name on its command line")
-      ->option_text("ARGS");
+  CLI::App* run_app = add_subcommand(
+      app, "run", "run images, each in a fresh VM (the default); every option of slotbox --help applies",
+      [&](CLI::App& run) {
+        run.add_option("images", run_images, "image names, ROM files or multiboot kernels")->option_text("IMAGE ...");
+        run.add_option("--kernel", kernel.kernels,
+                       "multiboot v1 kernel (ELF32, e.g. kvm-unit-tests' *.flat), loaded into RAM and entered in protected mode")
+            ->option_text("FILE");
+        run.add_option("--initrd", kernel.initrd, "file passed to each kernel as multiboot module 0")->option_text("FILE");
+        run.add_option("--append", kernel.append, "text after the kernel's name on its command line")->option_text("ARGS");
+      });
   run_app->fallthrough();
   CLI::App* list_app = app.add_subcommand("list", "list the named images");
-  CLI::App* mtree_app = app.add_subcommand("mtree", "show the memory map: region tree, flat view or KVM slots");
   std::string bios_path;
   bool flat = false, slots = false;
-  mtree_app->add_option("--bios", bios_path, "BIOS ROM file (default: the first named image)")->option_text("FILE");
-  mtree_app->add_flag("--flat", flat, "the flat view, like QEMU's info mtree -f");
-  mtree_app->add_flag("--slots", slots, "the KVM memory slots (needs /dev/kvm)");
+  CLI::App* mtree_app =
+      add_subcommand(app, "mtree", "show the memory map: region tree, flat view or KVM slots", [&](CLI::App& mtree) {
+        mtree.add_option("--bios", bios_path, "BIOS ROM file (default: the first named image)")->option_text("FILE");
+        mtree.add_flag("--flat", flat, "the flat view, like QEMU's info mtree -f");
+        mtree.add_flag("--slots", slots, "the KVM memory slots (needs /dev/kvm)");
+      });
   mtree_app->fallthrough();
-  CLI::App* kut_app = app.add_subcommand(
-      "kut", "run kvm-unit-tests from DIR/unittests.cfg, a line per section; the options of slotbox --help apply");
   KutOptions kut_options;
-  kut_app->add_option("directory", kut_options.directory, "folder with unittests.cfg and the *.flat kernels")
-      ->required()
-      ->option_text("DIR");
-  kut_app->add_option("sections", kut_options.names, "only these sections")->option_text("SECTION ...");
-  kut_app->add_option("-g,--group", kut_options.groups, "only sections in this group (repeatable)")->option_text("GROUP");
-  kut_app->add_flag("--compare-qemu", kut_options.compare_qemu,
-                    "also run each section under QEMU as kvm-unit-tests does: its verdict, both times, the ratio");
-  kut_app->add_flag("--skip-slow", kut_options.skip_slow,
-                    "skip the sections known to run into their timeout on this backend (an XFAIL that only costs time)");
+  CLI::App* kut_app = add_subcommand(
+      app, "kut", "run kvm-unit-tests from DIR/unittests.cfg, a line per section; the options of slotbox --help apply",
+      [&](CLI::App& kut) {
+        kut.add_option("directory", kut_options.directory, "folder with unittests.cfg and the *.flat kernels")
+            ->required()
+            ->option_text("DIR");
+        kut.add_option("sections", kut_options.names, "only these sections")->option_text("SECTION ...");
+        kut.add_option("-g,--group", kut_options.groups, "only sections in this group (repeatable)")->option_text("GROUP");
+        kut.add_flag("--compare-qemu", kut_options.compare_qemu,
+                     "also run each section under QEMU as kvm-unit-tests does: its verdict, both times, the ratio");
+        kut.add_flag("--skip-slow", kut_options.skip_slow,
+                     "skip the sections known to run into their timeout on this backend (an XFAIL that only costs time)");
+      });
   kut_app->fallthrough();
   BenchOptions bench_options;
   CLI::App* bench_app = add_bench_command(app, bench_options);
