@@ -53,6 +53,7 @@ Result<std::vector<uint8_t>> InputFile::read_all(uint64_t max_size) const {
 // one-byte read that finds its end.
 Result<std::vector<uint8_t>> InputFile::read_at_most(uint64_t limit) const {
   std::vector<uint8_t> bytes(std::min(limit, m_size));
+  bytes.reserve(std::min(limit, m_size + 1));  // the probe's byte, without moving the rest
   size_t used = 0;
   for (;;) {
     if (used == bytes.size()) {
