@@ -1,5 +1,6 @@
-// slotbox-floor ROM: the raw floor (raw_floor.h) as its own process, for cold-start
+// slotbox-floor [--pc] ROM: the raw floor (raw_floor.h) as its own process, for cold-start
 // comparisons: open /dev/kvm, run the ROM to its exit-port write, exit with that status.
+// --pc adds what slotbox's PC has in KVM: irqchip, PIT and 4 GiB of RAM (its default).
 // Exit codes as slotbox's: 0 the guest wrote 0, 1 another status, 2 bad usage, 3 a KVM
 // call failed, 77 no usable /dev/kvm.
 #include "host/bench/raw_floor.h"
@@ -9,16 +10,19 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <vector>
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: slotbox-floor ROM\n");
+  bool pc = argc == 3 && std::strcmp(argv[1], "--pc") == 0;
+  if (argc != 2 && !pc) {
+    std::fprintf(stderr, "usage: slotbox-floor [--pc] ROM\n");
     return 2;
   }
-  int rom_fd = ::open(argv[1], O_RDONLY | O_CLOEXEC);
+  const char* rom_path = argv[argc - 1];
+  int rom_fd = ::open(rom_path, O_RDONLY | O_CLOEXEC);
   if (rom_fd < 0) {
-    std::perror(argv[1]);
+    std::perror(rom_path);
     return 2;
   }
   struct stat status {};
@@ -27,7 +31,7 @@ int main(int argc, char** argv) {
   if (size > 0) size = ::read(rom_fd, rom.data(), rom.size());  // a ROM is at most 16 MiB: one read
   ::close(rom_fd);
   if (size <= 0 || size % 65536 != 0 || size > 16 * 1024 * 1024) {
-    std::fprintf(stderr, "slotbox-floor: %s: not a ROM (a multiple of 64 KiB)\n", argv[1]);
+    std::fprintf(stderr, "slotbox-floor: %s: not a ROM (a multiple of 64 KiB)\n", rom_path);
     return 2;
   }
   int kvm_fd = ::open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -35,7 +39,9 @@ int main(int argc, char** argv) {
     std::perror("slotbox-floor: /dev/kvm");
     return 77;
   }
-  auto run = slotbox::bench::run_floor(kvm_fd, rom);
+  slotbox::bench::FloorOptions options;
+  if (pc) options = {.ram_size = uint64_t{4} << 30, .huge_pages = true, .pc = true};
+  auto run = slotbox::bench::run_floor(kvm_fd, rom, options);
   ::close(kvm_fd);
   if (!run) {
     std::fprintf(stderr, "slotbox-floor: %s\n", run.error().message().c_str());

@@ -21,13 +21,22 @@ struct Footprint {
   std::string stderr_tail;
 };
 
-// Times come from plain runs; the peak RSS from a few more under ptrace (peak_rss.h),
-// which would distort the times.
-Result<Footprint> footprint(const std::vector<std::string>& argv, unsigned trials) {
-  ProcessSeries series = SLOTBOX_TRY(run_series(argv, trials));
+Result<Summary> peak_rss(const std::vector<std::string>& argv, unsigned trials) {
   std::vector<double> rss;
   for (unsigned i = 0; i < std::min(trials, 5u); ++i) rss.push_back(SLOTBOX_TRY(peak_rss_mib(argv)));
-  return Footprint{series.wall_ms, summarize(std::move(rss)), series.stderr_tail};
+  return summarize(std::move(rss));
+}
+
+// Times come from plain runs, taken in turn; the peak RSS from a few more under ptrace
+// (peak_rss.h), which would distort the times.
+Result<std::vector<Footprint>> footprints(const std::vector<std::vector<std::string>>& commands, unsigned trials) {
+  std::vector<Command> timed;
+  for (const auto& argv : commands) timed.push_back({argv});
+  std::vector<ProcessSeries> times = SLOTBOX_TRY(run_interleaved(timed, trials));
+  std::vector<Footprint> result;
+  for (size_t i = 0; i < commands.size(); ++i)
+    result.push_back({times[i].wall_ms, SLOTBOX_TRY(peak_rss(commands[i], trials)), times[i].stderr_tail});
+  return result;
 }
 
 } // namespace
@@ -36,14 +45,13 @@ Section footprint_section(const BenchContext& context) {
   Section section{"footprint", "Footprint: peak RSS and start time against configured RAM", kvm_skip_reason(context), {}, {}};
   if (!section.skipped.empty()) return section;
   std::map<std::string, Footprint> hello;
-  for (const char* ram : {"1G", "4G", "64G"}) {
-    auto measured = footprint({context.slotbox, "run", "hello", "--ram", ram}, context.trials);
-    if (!measured) {
-      section.notes.push_back("--ram " + std::string(ram) + ": not measured: " + measured.error().message());
-      continue;
-    }
-    hello[ram] = *measured;
-  }
+  const char* rams[] = {"1G", "4G", "64G"};
+  std::vector<std::vector<std::string>> commands;
+  for (const char* ram : rams) commands.push_back({context.slotbox, "run", "hello", "--ram", ram});
+  if (auto measured = footprints(commands, context.trials))
+    for (size_t i = 0; i < commands.size(); ++i) hello[rams[i]] = (*measured)[i];
+  else
+    section.notes.push_back("hello: not measured: " + measured.error().message());
   for (const char* ram : {"4G", "64G"}) {
     if (!hello.count(ram) || !hello.count("1G")) continue;
     section.figures.push_back(figure("hello --ram " + std::string(ram) + ": start to exit", "ms", hello[ram].wall_ms,
@@ -55,11 +63,10 @@ Section footprint_section(const BenchContext& context) {
     section.notes.push_back("--ram 64G said: " + hello["64G"].stderr_tail);
   auto min_rom = RomFile::create("min.rom", bench_rom({BenchGuest::kExitAtOnce}));
   if (min_rom && !context.floor.empty()) {
-    auto ours = footprint({context.slotbox, "run", min_rom->path()}, context.trials);
-    auto raw = footprint({context.floor, min_rom->path()}, context.trials);
+    auto ours = peak_rss({context.slotbox, "run", min_rom->path()}, context.trials);
+    auto raw = peak_rss({context.floor, min_rom->path()}, context.trials);
     if (ours && raw)
-      section.figures.push_back(figure("min.rom: peak RSS", "MiB", ours->peak_rss_mib, "raw floor process",
-                                       raw->peak_rss_mib));
+      section.figures.push_back(figure("min.rom: peak RSS", "MiB", *ours, "raw floor process", *raw));
     else
       section.notes.push_back("min.rom: not measured: " + (!ours ? ours.error() : raw.error()).message());
   }

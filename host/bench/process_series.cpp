@@ -9,23 +9,34 @@ std::string command_line(const std::vector<std::string>& argv) {
   return text;
 }
 
+Result<ProcessTrial> run_checked(const Command& command) {
+  ProcessTrial trial = SLOTBOX_TRY(run_process(command.argv));
+  if (trial.exit_code != command.expected_exit)
+    return fail(Error{ErrorKind::kSystem, command_line(command.argv), {}, 0,
+                      "exit " + std::to_string(trial.exit_code) + ", not " + std::to_string(command.expected_exit) +
+                          (trial.stderr_tail.empty() ? "" : ": " + trial.stderr_tail)});
+  return trial;
+}
+
 } // namespace
 
-Result<ProcessSeries> run_series(const std::vector<std::string>& argv, unsigned trials, int expected_exit) {
-  std::vector<double> wall;
-  ProcessSeries series;
-  for (unsigned i = 0; i <= trials; ++i) {
-    ProcessTrial trial = SLOTBOX_TRY(run_process(argv));
-    if (trial.exit_code != expected_exit)
-      return fail(Error{ErrorKind::kSystem, command_line(argv), {}, 0,
-                        "exit " + std::to_string(trial.exit_code) + ", not " + std::to_string(expected_exit) +
-                            (trial.stderr_tail.empty() ? "" : ": " + trial.stderr_tail)});
-    series.stderr_tail = trial.stderr_tail;
-    if (i == 0) continue;  // the warm-up
-    wall.push_back(trial.wall_ms);
+Result<std::vector<ProcessSeries>> run_interleaved(const std::vector<Command>& commands, unsigned trials) {
+  std::vector<std::vector<double>> wall(commands.size());
+  std::vector<ProcessSeries> series(commands.size());
+  for (unsigned round = 0; round <= trials; ++round) {
+    for (size_t i = 0; i < commands.size(); ++i) {
+      ProcessTrial trial = SLOTBOX_TRY(run_checked(commands[i]));
+      series[i].stderr_tail = trial.stderr_tail;
+      if (round > 0) wall[i].push_back(trial.wall_ms);  // round 0 is the warm-up
+    }
   }
-  series.wall_ms = summarize(std::move(wall));
+  for (size_t i = 0; i < commands.size(); ++i) series[i].wall_ms = summarize(std::move(wall[i]));
   return series;
+}
+
+Result<ProcessSeries> run_series(const std::vector<std::string>& argv, unsigned trials, int expected_exit) {
+  std::vector<ProcessSeries> series = SLOTBOX_TRY(run_interleaved({{argv, expected_exit}}, trials));
+  return series.front();
 }
 
 } // namespace slotbox::bench

@@ -1,4 +1,4 @@
-// A command run as repeated whole-process trials, after one warm-up run that is not
+// Commands run as repeated whole-process trials, after one warm-up run each that is not
 // counted (it pulls the binary and its libraries into the page cache).
 #pragma once
 
@@ -16,8 +16,18 @@ struct ProcessSeries {
   std::string stderr_tail;  // of the last trial
 };
 
+struct Command {
+  std::vector<std::string> argv;
+  int expected_exit = 0;
+};
+
+// The commands' trials taken in turn (A B C A B C ...), so a machine that slows down or
+// speeds up during the run weighs on every command alike and their ratios stay fair.
 // Fails, naming the command and its last stderr line, when any run exits with another
-// code than `expected_exit`.
+// code than its `expected_exit`.
+Result<std::vector<ProcessSeries>> run_interleaved(const std::vector<Command>& commands, unsigned trials);
+
+// One command's trials.
 Result<ProcessSeries> run_series(const std::vector<std::string>& argv, unsigned trials, int expected_exit = 0);
 
 } // namespace slotbox::bench

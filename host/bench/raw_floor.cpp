@@ -2,6 +2,7 @@
 
 #include "host/base/fd.h"
 #include "host/base/mapping.h"
+#include "host/machine/pc_layout.h"
 
 #include <linux/kvm.h>
 #include <sys/ioctl.h>
@@ -21,13 +22,13 @@ Result<int> raw_ioctl(int fd, unsigned long request, const char* name, unsigned 
   return result;
 }
 
-Result<void> add_slot(int vm_fd, uint32_t id, uint64_t gpa, const Mapping& memory, uint32_t flags) {
+Result<void> add_slot(int vm_fd, uint32_t id, uint64_t gpa, const uint8_t* host, uint64_t size, uint32_t flags) {
   kvm_userspace_memory_region region{};
   region.slot = id;
   region.flags = flags;
   region.guest_phys_addr = gpa;
-  region.memory_size = memory.size();
-  region.userspace_addr = reinterpret_cast<uint64_t>(memory.data());
+  region.memory_size = size;
+  region.userspace_addr = reinterpret_cast<uint64_t>(host);
   SLOTBOX_TRY_VOID(raw_ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, "KVM_SET_USER_MEMORY_REGION",
                              reinterpret_cast<unsigned long>(&region)));
   return {};
@@ -60,19 +61,37 @@ Result<FloorRun> run_to_exit_port(int vcpu_fd, kvm_run& run, uint64_t max_exits)
                                                                         std::to_string(max_exits) + " exits"});
 }
 
+// RAM at 0; on a PC, one block in two slots: low RAM, and the rest above the 4 GiB hole.
+Result<void> add_ram(int vm_fd, const Mapping& ram, bool pc) {
+  if (!pc) return add_slot(vm_fd, 1, 0, ram.data(), ram.size(), 0);
+  machine::PcLayout layout{ram.size(), 0};
+  SLOTBOX_TRY_VOID(add_slot(vm_fd, 1, 0, ram.data(), layout.low_ram(), 0));
+  if (layout.high_ram() == 0) return {};
+  return add_slot(vm_fd, 2, machine::PcLayout::kFourGiB, ram.data() + layout.low_ram(), layout.high_ram(), 0);
+}
+
+Result<void> create_pc_devices(int vm_fd) {
+  SLOTBOX_TRY_VOID(raw_ioctl(vm_fd, KVM_CREATE_IRQCHIP, "KVM_CREATE_IRQCHIP", 0));
+  kvm_pit_config pit{};
+  SLOTBOX_TRY_VOID(raw_ioctl(vm_fd, KVM_CREATE_PIT2, "KVM_CREATE_PIT2", reinterpret_cast<unsigned long>(&pit)));
+  return {};
+}
+
 } // namespace
 
 Result<FloorRun> run_floor(int kvm_fd, std::span<const uint8_t> rom, const FloorOptions& options,
                            uint64_t max_exits) {
   Fd vm(SLOTBOX_TRY(raw_ioctl(kvm_fd, KVM_CREATE_VM, "KVM_CREATE_VM", 0)));
+  if (options.pc) SLOTBOX_TRY_VOID(create_pc_devices(vm.get()));
   Mapping rom_memory = SLOTBOX_TRY(Mapping::anonymous(rom.size(), "floor ROM"));
   std::memcpy(rom_memory.data(), rom.data(), rom.size());
-  SLOTBOX_TRY_VOID(add_slot(vm.get(), 0, (uint64_t{1} << 32) - rom.size(), rom_memory, KVM_MEM_READONLY));
+  SLOTBOX_TRY_VOID(add_slot(vm.get(), 0, (uint64_t{1} << 32) - rom.size(), rom_memory.data(), rom.size(),
+                            KVM_MEM_READONLY));
   Mapping ram;
   if (options.ram_size) {
     ram = SLOTBOX_TRY(Mapping::anonymous(options.ram_size, "floor RAM"));
     ::madvise(ram.data(), ram.size(), options.huge_pages ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
-    SLOTBOX_TRY_VOID(add_slot(vm.get(), 1, 0, ram, 0));
+    SLOTBOX_TRY_VOID(add_ram(vm.get(), ram, options.pc));
   }
   Fd vcpu(SLOTBOX_TRY(raw_ioctl(vm.get(), KVM_CREATE_VCPU, "KVM_CREATE_VCPU", 0)));
   int mmap_size = SLOTBOX_TRY(raw_ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, "KVM_GET_VCPU_MMAP_SIZE", 0));

@@ -2,6 +2,9 @@
 // none of slotbox's machinery — create a VM, one read-only slot for the ROM ending at
 // 4 GiB (and one RAM slot when asked), one vCPU, KVM_RUN until the guest writes to port
 // 0xF4, close. Raw ioctls on purpose: it is what a 60-line C program would do.
+// With `pc`, the same program also creates the KVM objects a PC has — the in-kernel
+// irqchip and PIT, and its RAM split around the hole below 4 GiB — so a benchmark can
+// tell what KVM costs for such a machine from what slotbox's own code costs.
 #pragma once
 
 #include "host/base/error.h"
@@ -15,6 +18,9 @@ namespace slotbox::bench {
 struct FloorOptions {
   uint64_t ram_size = 0;     // RAM slot at gpa 0 (0: none)
   bool huge_pages = false;   // madvise the RAM MADV_HUGEPAGE, else MADV_NOHUGEPAGE
+  // The in-kernel irqchip and PIT, and ram_size laid out as QEMU's -M pc does (low RAM
+  // below 3 GiB, the rest from 4 GiB: two slots).
+  bool pc = false;
 };
 
 struct FloorRun {

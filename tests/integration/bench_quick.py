@@ -83,6 +83,9 @@ def check_report(report, expect_kvm):
         cold = {figure["name"]: figure for figure in report["sections"][0]["figures"]}
         if cold.get("slotbox run min.rom", {}).get("baseline", {}) is None or "slotbox run min.rom" not in cold:
             fail("cold_start: no 'slotbox run min.rom' beside the raw floor")
+        own_cost = cold.get("slotbox's own cost (run min.rom)", {})
+        if (own_cost.get("baseline") or {}).get("name") != "raw PC floor":
+            fail("cold_start: no 'slotbox run min.rom' beside the raw PC floor (slotbox-floor --pc)")
         if len(report["sections"][SECTIONS.index("exits")]["figures"]) != 4:
             fail("exits: expected port I/O and MMIO at CPL0 and CPL3")
 
