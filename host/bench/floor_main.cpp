@@ -1,6 +1,7 @@
-// slotbox-floor [--pc] ROM: the raw floor (raw_floor.h) as its own process, for cold-start
-// comparisons: open /dev/kvm, run the ROM to its exit-port write, exit with that status.
-// --pc adds what slotbox's PC has in KVM: irqchip, PIT and 4 GiB of RAM (its default).
+// slotbox-floor [--pc [GIB]] ROM: the raw floor (raw_floor.h) as its own process, for
+// cold-start comparisons: open /dev/kvm, run the ROM to its exit-port write, exit with that
+// status. --pc adds what slotbox's PC has in KVM: irqchip, PIT and GIB GiB of RAM (default
+// 4, slotbox's default).
 // Exit codes as slotbox's: 0 the guest wrote 0, 1 another status, 2 bad usage, 3 a KVM
 // call failed, 77 no usable /dev/kvm.
 #include "host/bench/raw_floor.h"
@@ -10,13 +11,15 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
 int main(int argc, char** argv) {
-  bool pc = argc == 3 && std::strcmp(argv[1], "--pc") == 0;
-  if (argc != 2 && !pc) {
-    std::fprintf(stderr, "usage: slotbox-floor [--pc] ROM\n");
+  bool pc = argc >= 3 && std::strcmp(argv[1], "--pc") == 0;
+  unsigned long ram_gib = argc == 4 ? std::strtoul(argv[2], nullptr, 10) : 4;
+  if ((argc != 2 && !pc) || argc > 4 || ram_gib == 0 || ram_gib > 64) {
+    std::fprintf(stderr, "usage: slotbox-floor [--pc [GIB]] ROM (GIB: 1 ... 64)\n");
     return 2;
   }
   const char* rom_path = argv[argc - 1];
@@ -40,7 +43,7 @@ int main(int argc, char** argv) {
     return 77;
   }
   slotbox::bench::FloorOptions options;
-  if (pc) options = {.ram_size = uint64_t{4} << 30, .huge_pages = true, .pc = true};
+  if (pc) options = {.ram_size = uint64_t{ram_gib} << 30, .huge_pages = true, .pc = true};
   auto run = slotbox::bench::run_floor(kvm_fd, rom, options);
   ::close(kvm_fd);
   if (!run) {
