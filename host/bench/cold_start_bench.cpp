@@ -18,13 +18,13 @@ struct Runner {
   const BenchContext& context;
   Section& section;
 
-  std::optional<Summary> wall(const std::vector<std::string>& argv, unsigned trials, int expected_exit = 0) {
-    auto series = run_series(argv, trials, expected_exit);
+  std::optional<Summary> wall(Command command, unsigned trials) {
+    auto series = run_interleaved({std::move(command)}, trials);
     if (!series) {
       section.notes.push_back("not measured: " + series.error().message());
       return std::nullopt;
     }
-    return series->wall_ms;
+    return series->front().wall_ms;
   }
 
   void add(std::string name, const std::optional<Summary>& value, std::string baseline_name,
@@ -40,12 +40,12 @@ struct Runner {
 
   // QEMU against slotbox: the ratio says how many times slower QEMU starts.
   void add_qemu(const std::string& machine, const std::string& rom_name, const std::string& rom_path,
-                const std::optional<Summary>& slotbox, const std::string& slotbox_name) {
+                const std::optional<Summary>& slotbox, const std::string& slotbox_name, bool fixed_layout = false) {
     if (context.qemu.empty()) return;
-    auto qemu = wall(qemu_command(context, machine, rom_path), qemu_trials(context), kQemuGuestPassed);
+    auto qemu = wall({qemu_command(context, machine, rom_path), kQemuGuestPassed, fixed_layout}, qemu_trials(context));
     std::string accel = qemu_accelerator(context);
-    add("QEMU -M " + machine + " " + rom_name + " (" + accel + ")", qemu, slotbox_name, slotbox,
-        context.qemu_on_kvm,
+    add("QEMU -M " + machine + " " + rom_name + " (" + accel + (fixed_layout ? ", ASLR off)" : ")"), qemu,
+        slotbox_name, slotbox, context.qemu_on_kvm,
         context.qemu_on_kvm ? "" : "QEMU ran under TCG (no usable /dev/kvm): its ratio is not comparable");
   }
 };
@@ -64,15 +64,20 @@ Section cold_start_section(const BenchContext& context) {
   if (!context.floor.empty()) {
     commands.push_back({{context.floor, min_rom->path()}});
     commands.push_back({{context.floor, "--pc", min_rom->path()}});
+    commands.push_back({{context.slotbox, "run", min_rom->path()}, 0, true});
+    commands.push_back({{context.floor, min_rom->path()}, 0, true});
   } else {
     section.notes.push_back("slotbox-floor is not next to slotbox: no raw floor");
   }
   auto series = run_interleaved(commands, context.trials);
   if (!series) return Section{section.name, section.title, "not measured: " + series.error().message(), {}, {}};
   std::optional<Summary> slotbox_min = (*series)[0].wall_ms, floor, pc_floor;
-  if (series->size() == 4) {
+  std::optional<Summary> slotbox_fixed, floor_fixed;
+  if (series->size() == 6) {
     floor = (*series)[2].wall_ms;
     pc_floor = (*series)[3].wall_ms;
+    slotbox_fixed = (*series)[4].wall_ms;
+    floor_fixed = (*series)[5].wall_ms;
   }
   run.add("slotbox run min.rom", slotbox_min, "raw floor", floor);
   run.add("raw floor (slotbox-floor min.rom)", floor, "", std::nullopt);
@@ -81,12 +86,17 @@ Section cold_start_section(const BenchContext& context) {
           "the ratio is what KVM's side of such a machine costs");
   run.add("slotbox's own cost (run min.rom)", slotbox_min, "raw PC floor", pc_floor, true,
           "slotbox run min.rom against the PC floor: what slotbox's code costs beyond the KVM objects of its machine");
+  run.add("slotbox run min.rom, ASLR off", slotbox_fixed, "raw floor, ASLR off", floor_fixed, true,
+          "both started with ASLR off (personality ADDR_NO_RANDOMIZE); what differs from the figures above is "
+          "the cost of code at new addresses every run (under QEMU TCG, as in the nested harness: translating "
+          "it anew)");
   run.add("slotbox --version", (*series)[1].wall_ms, "", std::nullopt, true,
           "exec and exit of the slotbox binary alone");
   run.add_qemu("pc", "min.rom", min_rom->path(), slotbox_min, "slotbox");
   run.add_qemu("microvm", "min.rom", min_rom->path(), slotbox_min, "slotbox");
+  if (slotbox_fixed) run.add_qemu("pc", "min.rom", min_rom->path(), slotbox_fixed, "slotbox, ASLR off", true);
 
-  auto slotbox_hello = run.wall({context.slotbox, "run", "hello"}, context.trials);
+  auto slotbox_hello = run.wall({{context.slotbox, "run", "hello"}}, context.trials);
   run.add("slotbox run hello", slotbox_hello, "", std::nullopt);
   if (auto hello = loader::find_named_image("hello"); hello && *hello)
     run.add_qemu("pc", "hello.rom", (*hello)->rom_path, slotbox_hello, "slotbox");

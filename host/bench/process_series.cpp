@@ -10,7 +10,7 @@ std::string command_line(const std::vector<std::string>& argv) {
 }
 
 Result<ProcessTrial> run_checked(const Command& command) {
-  ProcessTrial trial = SLOTBOX_TRY(run_process(command.argv));
+  ProcessTrial trial = SLOTBOX_TRY(run_process(command.argv, command.fixed_layout));
   if (trial.exit_code != command.expected_exit)
     return fail(Error{ErrorKind::kSystem, command_line(command.argv), {}, 0,
                       "exit " + std::to_string(trial.exit_code) + ", not " + std::to_string(command.expected_exit) +
@@ -32,11 +32,6 @@ Result<std::vector<ProcessSeries>> run_interleaved(const std::vector<Command>& c
   }
   for (size_t i = 0; i < commands.size(); ++i) series[i].wall_ms = summarize(std::move(wall[i]));
   return series;
-}
-
-Result<ProcessSeries> run_series(const std::vector<std::string>& argv, unsigned trials, int expected_exit) {
-  std::vector<ProcessSeries> series = SLOTBOX_TRY(run_interleaved({{argv, expected_exit}}, trials));
-  return series.front();
 }
 
 } // namespace slotbox::bench

@@ -19,6 +19,7 @@ struct ProcessSeries {
 struct Command {
   std::vector<std::string> argv;
   int expected_exit = 0;
+  bool fixed_layout = false;  // ASLR off (process_trial.h)
 };
 
 // The commands' trials taken in turn (A B C A B C ...), so a machine that slows down or
@@ -26,8 +27,5 @@ struct Command {
 // Fails, naming the command and its last stderr line, when any run exits with another
 // code than its `expected_exit`.
 Result<std::vector<ProcessSeries>> run_interleaved(const std::vector<Command>& commands, unsigned trials);
-
-// One command's trials.
-Result<ProcessSeries> run_series(const std::vector<std::string>& argv, unsigned trials, int expected_exit = 0);
 
 } // namespace slotbox::bench

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,9 +27,27 @@ std::string last_line(int fd) {
   return newline == std::string::npos ? text : text.substr(newline + 1);
 }
 
+// A child inherits its parent's personality: ASLR off for the children spawned while one
+// of these lives (the bench spawns from one thread, one child at a time).
+class FixedLayoutForChildren {
+public:
+  explicit FixedLayoutForChildren(bool wanted) : m_previous(::personality(0xffffffff)) {
+    if (wanted && m_previous >= 0) m_changed = ::personality(m_previous | ADDR_NO_RANDOMIZE) >= 0;
+  }
+  ~FixedLayoutForChildren() {
+    if (m_changed) ::personality(m_previous);
+  }
+  FixedLayoutForChildren(const FixedLayoutForChildren&) = delete;
+  FixedLayoutForChildren& operator=(const FixedLayoutForChildren&) = delete;
+
+private:
+  int m_previous;
+  bool m_changed = false;
+};
+
 } // namespace
 
-Result<ProcessTrial> run_process(const std::vector<std::string>& argv) {
+Result<ProcessTrial> run_process(const std::vector<std::string>& argv, bool fixed_layout) {
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
@@ -42,7 +61,11 @@ Result<ProcessTrial> run_process(const std::vector<std::string>& argv) {
 
   auto start = std::chrono::steady_clock::now();
   pid_t pid = 0;
-  int error = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  int error;
+  {
+    FixedLayoutForChildren layout(fixed_layout);
+    error = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  }
   posix_spawn_file_actions_destroy(&actions);
   if (error != 0) {
     ::close(stderr_fd);

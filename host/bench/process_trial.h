@@ -15,8 +15,9 @@ struct ProcessTrial {
   std::string stderr_tail; // the last line it wrote on stderr, for messages
 };
 
-// argv[0] is a path (no PATH search).
-Result<ProcessTrial> run_process(const std::vector<std::string>& argv);
+// argv[0] is a path (no PATH search). `fixed_layout`: the child starts with ASLR off
+// (personality ADDR_NO_RANDOMIZE), its code at the same addresses every run.
+Result<ProcessTrial> run_process(const std::vector<std::string>& argv, bool fixed_layout = false);
 
 // The directory of this executable (/proc/self/exe), where slotbox-floor is built.
 std::string executable_directory();

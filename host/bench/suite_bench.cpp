@@ -12,14 +12,15 @@ Section suite_section(const BenchContext& context) {
   unsigned trials = context.quick ? 1 : 3;
   // At least 2: on one CPU the figure shows what --jobs costs there.
   unsigned cpus = static_cast<unsigned>(std::max(2L, ::sysconf(_SC_NPROCESSORS_ONLN)));
-  auto serial = run_series({context.slotbox, "run", "--jobs", "1"}, trials);
-  auto parallel = run_series({context.slotbox, "run", "--jobs", std::to_string(cpus)}, trials);
-  if (!serial || !parallel) {
-    section.skipped = (!serial ? serial.error() : parallel.error()).message();
+  auto series = run_interleaved({{{context.slotbox, "run", "--jobs", "1"}},
+                                 {{context.slotbox, "run", "--jobs", std::to_string(cpus)}}},
+                                trials);
+  if (!series) {
+    section.skipped = series.error().message();
     return section;
   }
-  section.figures.push_back(compared(Figure{"slotbox run --jobs " + std::to_string(cpus), "ms", parallel->wall_ms,
-                                            "--jobs 1", serial->wall_ms, std::nullopt, true, {}}));
+  section.figures.push_back(compared(Figure{"slotbox run --jobs " + std::to_string(cpus), "ms", (*series)[1].wall_ms,
+                                            "--jobs 1", (*series)[0].wall_ms, std::nullopt, true, {}}));
   section.notes.push_back(std::to_string(trials) + " trial(s) after a warm-up; images that measure time run alone");
   return section;
 }

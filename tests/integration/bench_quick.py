@@ -86,6 +86,8 @@ def check_report(report, expect_kvm):
         own_cost = cold.get("slotbox's own cost (run min.rom)", {})
         if (own_cost.get("baseline") or {}).get("name") != "raw PC floor":
             fail("cold_start: no 'slotbox run min.rom' beside the raw PC floor (slotbox-floor --pc)")
+        if (cold.get("slotbox run min.rom, ASLR off", {}).get("baseline") or {}).get("name") != "raw floor, ASLR off":
+            fail("cold_start: no 'slotbox run min.rom' with ASLR off beside the raw floor with ASLR off")
         footprint = {figure["name"]: figure for figure in report["sections"][SECTIONS.index("footprint")]["figures"]}
         if (footprint.get("raw PC floor 64 GiB: start to exit", {}).get("baseline") or {}).get("name") != "1 GiB":
             fail("footprint: no start time of the raw PC floor with 64 GiB beside 1 GiB")
