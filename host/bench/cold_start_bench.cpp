@@ -61,7 +61,8 @@ Section cold_start_section(const BenchContext& context) {
 
   // Taken in turn, so that a machine busy for part of the run weighs on all of them alike.
   std::vector<Command> commands{{{context.slotbox, "run", min_rom->path()}}, {{context.slotbox, "--version"}}};
-  if (!context.floor.empty()) {
+  bool with_floors = !context.floor.empty();
+  if (with_floors) {
     commands.push_back({{context.floor, min_rom->path()}});
     commands.push_back({{context.floor, "--pc", min_rom->path()}});
     commands.push_back({{context.slotbox, "run", min_rom->path()}, 0, true});
@@ -73,7 +74,7 @@ Section cold_start_section(const BenchContext& context) {
   if (!series) return Section{section.name, section.title, "not measured: " + series.error().message(), {}, {}};
   std::optional<Summary> slotbox_min = (*series)[0].wall_ms, floor, pc_floor;
   std::optional<Summary> slotbox_fixed, floor_fixed;
-  if (series->size() == 6) {
+  if (with_floors) {
     floor = (*series)[2].wall_ms;
     pc_floor = (*series)[3].wall_ms;
     slotbox_fixed = (*series)[4].wall_ms;

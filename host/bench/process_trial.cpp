@@ -31,8 +31,8 @@ std::string last_line(int fd) {
 // of these lives (the bench spawns from one thread, one child at a time).
 class FixedLayoutForChildren {
 public:
-  explicit FixedLayoutForChildren(bool wanted) : m_previous(::personality(0xffffffff)) {
-    if (wanted && m_previous >= 0) m_changed = ::personality(m_previous | ADDR_NO_RANDOMIZE) >= 0;
+  explicit FixedLayoutForChildren(bool wanted) : m_previous(wanted ? ::personality(0xffffffff) : -1) {
+    if (m_previous >= 0) m_changed = ::personality(m_previous | ADDR_NO_RANDOMIZE) >= 0;
   }
   ~FixedLayoutForChildren() {
     if (m_changed) ::personality(m_previous);
