@@ -14,13 +14,14 @@ namespace {
 // The instruction bytes are there only for an emulation failure whose flags say so, and
 // only as far as ndata covers them (KVM API documentation, KVM_EXIT_INTERNAL_ERROR).
 InternalErrorExit internal_error(const kvm_run& run) {
-  InternalErrorExit exit{run.internal.suberror, {}};
+  InternalErrorExit exit{.suberror = run.internal.suberror};
   const auto& failure = run.emulation_failure;
   constexpr uint32_t kWordsThroughBytes = 3;  // flags, then insn_size with insn_bytes: u64 words
   if (failure.suberror == KVM_INTERNAL_ERROR_EMULATION && failure.ndata >= kWordsThroughBytes &&
       (failure.flags & KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES)) {
-    size_t size = std::min<size_t>(failure.insn_size, sizeof failure.insn_bytes);
-    exit.instruction.assign(failure.insn_bytes, failure.insn_bytes + size);
+    size_t size = std::min<size_t>({failure.insn_size, sizeof failure.insn_bytes, exit.instruction_bytes.size()});
+    std::copy_n(failure.insn_bytes, size, exit.instruction_bytes.begin());
+    exit.instruction_size = static_cast<uint8_t>(size);
   }
   return exit;
 }
