@@ -106,9 +106,13 @@ unsigned AddressSpace::piece_size(uint64_t address, unsigned remaining) const {
 }
 
 const FlatView::Span& AddressSpace::span_at(uint64_t address) {
-  if (!m_last_span.range.contains(address)) m_last_span = m_view.span_at(address);
+  if (!m_last_span.range.contains(address)) search_span(address);
   return m_last_span;
 }
+
+// Out of line (noinline) like the straddling accesses below: the hit, inlined into read
+// and write, then needs no stack frame of its own.
+void AddressSpace::search_span(uint64_t address) { m_last_span = m_view.span_at(address); }
 
 uint64_t AddressSpace::read(uint64_t address, unsigned size) {
   const FlatView::Span& span = span_at(address);
