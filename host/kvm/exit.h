@@ -4,10 +4,12 @@
 
 #include <linux/types.h>
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <span>
+#include <type_traits>
 #include <variant>
-#include <vector>
 
 namespace slotbox::kvm {
 
@@ -35,9 +37,15 @@ struct ShutdownExit {};      // triple fault
 struct FailEntryExit { uint64_t hardware_reason; };
 // e.g. KVM_INTERNAL_ERROR_EMULATION; for an emulation failure KVM may give the bytes of
 // the instruction it could not emulate (KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES).
+// The bytes live in the exit itself (an x86 instruction is at most 15 bytes long) so that
+// every exit type, and VcpuExit with them, is trivially copyable: no destructor to run
+// on every exit.
 struct InternalErrorExit {
+  static constexpr size_t kMaxInstruction = 15;
   uint32_t suberror;
-  std::vector<uint8_t> instruction;
+  std::array<uint8_t, kMaxInstruction> instruction_bytes{};
+  uint8_t instruction_size = 0;  // 0: KVM gave no bytes
+  std::span<const uint8_t> instruction() const { return {instruction_bytes.data(), instruction_size}; }
 };
 // A breakpoint, a debug-register match or a single step, with KVM_SET_GUEST_DEBUG on:
 // exception 1 (#DB, dr6 says which) or 3 (#BP, an int3 the debugger placed).
@@ -64,6 +72,8 @@ struct UnhandledExit { uint32_t reason; };
 
 using VcpuExit = std::variant<IoExit, MmioExit, HltExit, ShutdownExit, FailEntryExit,
                               InternalErrorExit, DebugExit, HypervExit, InterruptedExit, UnhandledExit>;
+
+static_assert(std::is_trivially_copyable_v<VcpuExit>, "decoded on every exit: nothing to destroy");
 
 const char* exit_reason_name(uint32_t reason);
 

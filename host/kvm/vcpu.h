@@ -38,7 +38,6 @@ public:
 
 private:
   kvm_run& shared() const { return *reinterpret_cast<kvm_run*>(m_run.data()); }
-  VcpuExit decode() const;
 
   Fd m_fd;
   Mapping m_run;

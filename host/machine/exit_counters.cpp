@@ -2,27 +2,27 @@
 
 namespace slotbox::machine {
 
-void ExitCounters::count_reason(uint32_t reason) {
-  if (!m_last_reason_count || m_last_reason != reason) {
-    m_last_reason = reason;
-    m_last_reason_count = &m_by_reason[reason];
-  }
-  ++*m_last_reason_count;
+std::map<uint32_t, uint64_t> ExitCounters::by_reason() const {
+  std::map<uint32_t, uint64_t> reasons = m_other_reasons;
+  for (uint32_t reason = 0; reason < kReasonSlots; ++reason)
+    if (m_by_reason[reason]) reasons[reason] = m_by_reason[reason];
+  return reasons;
 }
 
-void ExitCounters::add(std::map<uint64_t, AccessCount>& counts, LastHit& last, uint64_t address, bool write) {
-  if (!last.count || last.address != address) {
-    auto found = counts.find(address);
-    if (found == counts.end()) {
-      if (counts.size() >= kMaxAddresses) {
-        (write ? m_pooled.writes : m_pooled.reads)++;
-        return;
-      }
-      found = counts.emplace(address, AccessCount{}).first;
-    }
-    last = {address, &found->second};
+uint64_t ExitCounters::of_reason(uint32_t reason) const {
+  if (reason < kReasonSlots) return m_by_reason[reason];
+  auto found = m_other_reasons.find(reason);
+  return found == m_other_reasons.end() ? 0 : found->second;
+}
+
+AccessCount* ExitCounters::find_or_add(std::map<uint64_t, AccessCount>& counts, LastHit& last, uint64_t address) {
+  auto found = counts.find(address);
+  if (found == counts.end()) {
+    if (counts.size() >= kMaxAddresses) return &m_pooled;  // not the last hit: the next new address is pooled too
+    found = counts.emplace(address, AccessCount{}).first;
   }
-  (write ? last.count->writes : last.count->reads)++;
+  last = {address, &found->second};
+  return last.count;
 }
 
 AccessCount ExitCounters::sum(const std::map<uint64_t, AccessCount>& counts, uint64_t start, uint64_t end) {

@@ -1,8 +1,13 @@
 // What the host saw of the guest's exits: by KVM exit reason, and reads/writes per port and per
 // MMIO address, for the host-assist exit counters and `--stats`. Bounded: a guest touching
 // millions of MMIO addresses costs at most kMaxAddresses entries, the rest are pooled.
+//
+// Every exit is counted, so counting is the per-exit fast path: a reason is an index into
+// a flat array, and a port or address the same as the last one is one compare; only a
+// new port or address searches its map (out of line).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -17,23 +22,29 @@ struct AccessCount {
 class ExitCounters {
 public:
   static constexpr size_t kMaxAddresses = 65536;
+  // KVM's exit reasons are small numbers (KVM_EXIT_IO is 2, the largest in Linux 6.x is
+  // under 64); any larger one is counted in a map instead.
+  static constexpr uint32_t kReasonSlots = 64;
 
   ExitCounters() = default;
   ExitCounters(const ExitCounters&) = delete;  // the last hits point into this one's maps
   ExitCounters& operator=(const ExitCounters&) = delete;
 
-  void count_reason(uint32_t reason);  // KVM_EXIT_IO, KVM_EXIT_MMIO, ...
+  void count_reason(uint32_t reason) {  // KVM_EXIT_IO, KVM_EXIT_MMIO, ...
+    if (reason < kReasonSlots)
+      ++m_by_reason[reason];
+    else
+      ++m_other_reasons[reason];
+  }
   void count_port(uint16_t port, bool write) { add(m_ports, m_last_port, port, write); }
   void count_mmio(uint64_t gpa, bool write) { add(m_mmio, m_last_mmio, gpa, write); }
 
   // Accesses in [start, end); for MMIO, pooled accesses are not included.
   AccessCount ports(uint64_t start, uint64_t end) const { return sum(m_ports, start, end); }
   AccessCount mmio(uint64_t start, uint64_t end) const { return sum(m_mmio, start, end); }
-  const std::map<uint32_t, uint64_t>& by_reason() const { return m_by_reason; }
-  uint64_t of_reason(uint32_t reason) const {
-    auto found = m_by_reason.find(reason);
-    return found == m_by_reason.end() ? 0 : found->second;
-  }
+  // The reasons seen at least once, in ascending order.
+  std::map<uint32_t, uint64_t> by_reason() const;
+  uint64_t of_reason(uint32_t reason) const;
   const std::map<uint64_t, AccessCount>& mmio_by_address() const { return m_mmio; }
   const std::map<uint64_t, AccessCount>& ports_by_number() const { return m_ports; }
   const AccessCount& pooled() const { return m_pooled; }
@@ -45,15 +56,19 @@ private:
     uint64_t address = 0;
     AccessCount* count = nullptr;
   };
-  void add(std::map<uint64_t, AccessCount>& counts, LastHit& last, uint64_t address, bool write);
+  void add(std::map<uint64_t, AccessCount>& counts, LastHit& last, uint64_t address, bool write) {
+    AccessCount* count = last.count && last.address == address ? last.count : find_or_add(counts, last, address);
+    (write ? count->writes : count->reads)++;
+  }
+  // The miss: the address's entry, now the last hit, or m_pooled once the map is full.
+  AccessCount* find_or_add(std::map<uint64_t, AccessCount>& counts, LastHit& last, uint64_t address);
   static AccessCount sum(const std::map<uint64_t, AccessCount>& counts, uint64_t start, uint64_t end);
 
-  std::map<uint32_t, uint64_t> m_by_reason;
+  std::array<uint64_t, kReasonSlots> m_by_reason{};
+  std::map<uint32_t, uint64_t> m_other_reasons;
   std::map<uint64_t, AccessCount> m_ports;
   std::map<uint64_t, AccessCount> m_mmio;
   AccessCount m_pooled;
-  uint32_t m_last_reason = 0;
-  uint64_t* m_last_reason_count = nullptr;
   LastHit m_last_port, m_last_mmio;
 };
 

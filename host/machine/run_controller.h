@@ -7,7 +7,9 @@
 // - Everything exits touch — devices, exit counters, the address spaces and the flat views
 //   that host-assist map changes replace, KVM slot updates — is shared, so every exit is
 //   handled under the machine lock (PcMachine::lock(), like QEMU's big lock). KVM_RUN runs
-//   without it, so vCPUs run guest code in parallel and serialize only on exits.
+//   without it, so vCPUs run guest code in parallel and serialize only on exits. A machine
+//   with one vCPU has nothing to serialize: its exits skip the lock (the caller's thread
+//   takes it only to start the vCPU threads, and reads the machine after the join).
 // - A map change that deletes and re-adds KVM slots (map_changes.h) first parks every other
 //   vCPU outside KVM_RUN: the asking thread kicks them and waits on the machine lock's
 //   condition until all are parked, changes the map, and lets them go. A kicked vCPU

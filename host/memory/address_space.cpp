@@ -69,6 +69,7 @@ void AddressSpace::remove_listener(Listener& listener) { std::erase(m_listeners,
 Result<void> AddressSpace::commit() {
   if (--m_depth > 0) return {};
   FlatView old_view = std::exchange(m_view, FlatView::render(m_root));
+  m_last_span = {};  // it pointed into the old view
   Result<void> outcome;
   for (Listener* listener : m_listeners) {
     Result<void> told = tell(*listener, old_view, m_view);
@@ -104,10 +105,34 @@ unsigned AddressSpace::piece_size(uint64_t address, unsigned remaining) const {
   return static_cast<unsigned>(std::bit_floor(size));
 }
 
+const FlatView::Span& AddressSpace::span_at(uint64_t address) {
+  if (!m_last_span.range.contains(address)) search_span(address);
+  return m_last_span;
+}
+
+// Out of line (noinline) like the straddling accesses below: the hit, inlined into read
+// and write, then needs no stack frame of its own.
+void AddressSpace::search_span(uint64_t address) { m_last_span = m_view.span_at(address); }
+
 uint64_t AddressSpace::read(uint64_t address, unsigned size) {
-  const FlatRange* range = m_view.find(address);
-  if (range && range->range.end() - address >= size) return read_range(*range, address, size);
-  if (!range && (size == 1 || !m_view.find(address + size - 1))) {
+  const FlatView::Span& span = span_at(address);
+  if (span.range.end() - address < size) return read_straddling(span, address, size);
+  if (span.flat) return read_range(*span.flat, address, size);
+  ++m_counters.unassigned_reads;
+  return truncated(m_unassigned_read, size);
+}
+
+void AddressSpace::write(uint64_t address, unsigned size, uint64_t value) {
+  const FlatView::Span& span = span_at(address);
+  if (span.range.end() - address < size) return write_straddling(span, address, size, value);
+  if (span.flat) return write_range(*span.flat, address, size, value);
+  ++m_counters.unassigned_writes;
+}
+
+// Out of line (noinline), so that the loop's registers and stack do not weigh on the
+// common access that fits in one range or gap.
+uint64_t AddressSpace::read_straddling(const FlatView::Span& span, uint64_t address, unsigned size) {
+  if (!span.flat && !m_view.find(address + size - 1)) {  // starts and ends unmapped: unassigned as a whole
     ++m_counters.unassigned_reads;
     return truncated(m_unassigned_read, size);
   }
@@ -121,10 +146,8 @@ uint64_t AddressSpace::read(uint64_t address, unsigned size) {
   return value;
 }
 
-void AddressSpace::write(uint64_t address, unsigned size, uint64_t value) {
-  const FlatRange* range = m_view.find(address);
-  if (range && range->range.end() - address >= size) return write_range(*range, address, size, value);
-  if (!range && (size == 1 || !m_view.find(address + size - 1))) {
+void AddressSpace::write_straddling(const FlatView::Span& span, uint64_t address, unsigned size, uint64_t value) {
+  if (!span.flat && !m_view.find(address + size - 1)) {
     ++m_counters.unassigned_writes;
     return;
   }

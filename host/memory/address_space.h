@@ -56,6 +56,10 @@ public:
 
 private:
   Result<void> commit();
+  const FlatView::Span& span_at(uint64_t address);
+  [[gnu::noinline]] void search_span(uint64_t address);
+  [[gnu::noinline]] uint64_t read_straddling(const FlatView::Span& span, uint64_t address, unsigned size);
+  [[gnu::noinline]] void write_straddling(const FlatView::Span& span, uint64_t address, unsigned size, uint64_t value);
   unsigned piece_size(uint64_t address, unsigned remaining) const;
   uint64_t read_range(const FlatRange& range, uint64_t address, unsigned size);
   void write_range(const FlatRange& range, uint64_t address, unsigned size, uint64_t value);
@@ -64,6 +68,10 @@ private:
   Region& m_root;
   uint64_t m_unassigned_read;
   FlatView m_view;
+  // Where the last access fell, in m_view: a guest loop exits on one port or address again
+  // and again, and the hit is one compare instead of a binary search over the view.
+  // Replaced with the view (commit()).
+  FlatView::Span m_last_span;
   std::vector<Listener*> m_listeners;
   int m_depth = 0;
   AccessCounters m_counters;

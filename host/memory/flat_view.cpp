@@ -112,11 +112,21 @@ FlatView FlatView::render(const Region& root) {
 const std::vector<FlatRange>& FlatView::ranges() const { return m_ranges; }
 
 const FlatRange* FlatView::find(uint64_t address) const {
+  return span_at(address).flat;
+}
+
+FlatView::Span FlatView::span_at(uint64_t address) const {
   auto after = std::upper_bound(m_ranges.begin(), m_ranges.end(), address,
                                 [](uint64_t a, const FlatRange& range) { return a < range.range.start; });
-  if (after == m_ranges.begin()) return nullptr;
-  const FlatRange& candidate = *std::prev(after);
-  return candidate.range.contains(address) ? &candidate : nullptr;
+  uint64_t gap_start = 0;
+  if (after != m_ranges.begin()) {
+    const FlatRange& before = *std::prev(after);
+    if (before.range.contains(address)) return {before.range, &before};
+    gap_start = before.range.end();
+  }
+  uint64_t gap_end = after == m_ranges.end() ? UINT64_MAX : after->range.start;
+  if (address >= gap_end) return {Range{address, 0}, nullptr};  // only an unmapped UINT64_MAX
+  return {Range{gap_start, gap_end - gap_start}, nullptr};
 }
 
 } // namespace slotbox::memory

@@ -30,6 +30,17 @@ public:
   // The range containing address, or nullptr where nothing is mapped.
   const FlatRange* find(uint64_t address) const;
 
+  // The widest stretch around an address that answers the same way: the range holding it
+  // (flat is that range), or the gap between its neighbours (flat is null). AddressSpace
+  // keeps the last one, so that exits on one port or address skip the search.
+  struct Span {
+    Range range;
+    const FlatRange* flat = nullptr;
+  };
+  // A gap reaching 2^64 ends at UINT64_MAX (a Range cannot end at 2^64), so an unmapped
+  // UINT64_MAX itself gets an empty span: it holds nothing, and the next access searches.
+  Span span_at(uint64_t address) const;
+
 private:
   std::vector<FlatRange> m_ranges;
 };

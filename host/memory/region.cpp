@@ -66,16 +66,13 @@ bool Region::dirty_logging() const { return m_dirty_logging; }
 
 const std::string& Region::name() const { return m_name; }
 uint64_t Region::size() const { return m_size; }
-RegionKind Region::kind() const { return m_kind; }
 uint64_t Region::address() const { return m_address; }
 int Region::priority() const { return m_priority; }
 bool Region::enabled() const { return m_enabled; }
 bool Region::readonly() const {
   return m_kind == RegionKind::kRom ? !m_rom_writable : m_readonly;
 }
-uint8_t* Region::host() const { return m_host; }
 Region* Region::alias_target() const { return m_alias_target; }
 uint64_t Region::alias_offset() const { return m_alias_offset; }
-MmioHandler* Region::handler() const { return m_handler; }
 
 } // namespace slotbox::memory

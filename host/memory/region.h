@@ -51,16 +51,17 @@ public:
 
   const std::string& name() const;
   uint64_t size() const;
-  RegionKind kind() const;
+  // kind(), host() and handler() are inline: every MMIO and port exit asks them.
+  RegionKind kind() const { return m_kind; }
   uint64_t address() const;  // within its container
   int priority() const;
   bool enabled() const;
   bool readonly() const;     // ROM (not writable) or read-only alias
   bool dirty_logging() const;
-  uint8_t* host() const;     // RAM/ROM only
+  uint8_t* host() const { return m_host; }  // RAM/ROM only
   Region* alias_target() const;
   uint64_t alias_offset() const;
-  MmioHandler* handler() const;
+  MmioHandler* handler() const { return m_handler; }
   // In priority order, highest first; among equals, the latest added first.
   auto subregions() const { return m_subregions | std::views::reverse; }
 

@@ -183,3 +183,33 @@ TEST_CASE("accesses dispatch through the flat view") {
     CHECK(space.read(0xFFFE, 4) == 0xFFFF7777);
   }
 }
+
+TEST_CASE("an access after a commit goes where the new view says, not where the last one went") {
+  Fixture f;
+  AddressSpace space("test", f.root, 0xFFFFFFFFFFFFFFFF);
+  space.write(0x20010, 4, 1);  // unassigned: the gap above the RAM is now the last span
+  CHECK(space.counters().unassigned_writes == 1);
+  REQUIRE(space.update([&] { f.root.add_subregion(0x20000, f.window); }));
+  space.write(0x20010, 4, 0x1234);
+  CHECK(f.device.last_write_offset == 0x10);
+  CHECK(f.device.last_value == 0x1234);
+  CHECK(space.counters().unassigned_writes == 1);
+  REQUIRE(space.update([&] { f.window.set_enabled(false); }));
+  CHECK(space.read(0x20010, 2) == 0xFFFF);  // gone again: unassigned
+  CHECK(space.counters().unassigned_reads == 1);
+}
+
+TEST_CASE("repeated accesses hit the same range or gap, and a neighbouring one is found anew") {
+  Fixture f;
+  Region& rom = f.tree.rom("rom", 0x1000);
+  f.root.add_subregion(0x20000, rom);
+  AddressSpace space("test", f.root, 0xFFFFFFFFFFFFFFFF);
+  for (int i = 0; i < 3; ++i) space.write(0x20000 + i, 1, 0xFF);  // the ROM: dropped
+  space.write(0x21000, 1, 0xFF);                                   // just past it: unassigned
+  space.write(0x1FFFF, 1, 0xFF);                                   // just before it: unassigned
+  space.write(0xFFFF, 1, 0x42);                                    // the RAM's last byte
+  CHECK(space.counters().rom_writes_dropped == 3);
+  CHECK(space.counters().unassigned_writes == 2);
+  CHECK(f.ram.host()[0xFFFF] == 0x42);
+  CHECK(space.read(0xFFFF, 2) == 0xFF42);  // straddles the RAM's end and the gap after it
+}

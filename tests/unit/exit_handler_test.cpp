@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <map>
 
 using namespace slotbox;
 using machine::EndKind;
@@ -93,6 +94,30 @@ TEST_CASE("port and MMIO reads are filled in from the address spaces") {
   }
 }
 
+TEST_CASE("accesses of 1, 2, 4 and 8 bytes carry exactly their bytes, little-endian") {
+  Fixture f;
+  for (uint8_t size : {1, 2, 4, 8}) {
+    CAPTURE(size);
+    std::array<uint8_t, 8> bytes{0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88};
+    std::span<uint8_t> data(bytes.data(), size);
+    CHECK_FALSE(machine::handle_exit(kvm::MmioExit{kDeviceGpa, size, true, data}, f.context));
+    uint64_t expected = size == 8 ? 0x8877665544332211 : 0x8877665544332211 & ((1ull << (8 * size)) - 1);
+    CHECK(f.device.last_value == expected);
+    CHECK(f.device.last_write_size == size);
+
+    CHECK_FALSE(machine::handle_exit(kvm::MmioExit{kDeviceGpa, size, false, data}, f.context));
+    std::array<uint8_t, 8> read = bytes;
+    read[0] = 0xAB;  // the device's value
+    std::fill(read.begin() + 1, read.begin() + size, 0);
+    CHECK(bytes == read);  // and nothing past the access
+
+    if (size == 8) continue;  // port I/O is at most 4 bytes
+    bytes.fill(0);
+    CHECK_FALSE(machine::handle_exit(kvm::IoExit{0x1234, size, false, 1, data}, f.context));
+    for (size_t i = 0; i < bytes.size(); ++i) CHECK(bytes[i] == (i < size ? 0xFF : 0));
+  }
+}
+
 TEST_CASE("exits that end the run say how and where") {
   Fixture f;
   f.regs = at(0x201bc0);
@@ -109,7 +134,7 @@ TEST_CASE("exits that end the run say how and where") {
     CHECK(end->detail == "KVM_EXIT_SHUTDOWN (triple fault) at an unknown rip (KVM reset the vCPU before reporting it)");
   }
   SUBCASE("an emulation failure names the instruction bytes KVM gave") {
-    auto end = machine::handle_exit(kvm::InternalErrorExit{KVM_INTERNAL_ERROR_EMULATION, {0xFF, 0x0F}}, f.context);
+    auto end = machine::handle_exit(kvm::InternalErrorExit{KVM_INTERNAL_ERROR_EMULATION, {0xFF, 0x0F}, 2}, f.context);
     REQUIRE(end);
     CHECK(end->kind == EndKind::kInternalError);
     CHECK(end->detail == "KVM_EXIT_INTERNAL_ERROR (emulation failure, instruction bytes ff 0f) at rip 0x201bc0");
@@ -170,4 +195,20 @@ TEST_CASE("exit counters: past kMaxAddresses addresses the rest are pooled, also
   CHECK(exits.pooled().writes == 1);
   CHECK(exits.pooled().reads == 1);
   CHECK(exits.mmio_by_address().size() == machine::ExitCounters::kMaxAddresses);
+}
+
+TEST_CASE("exit counters: reasons in the flat table and beyond it are each counted, and listed in order") {
+  machine::ExitCounters exits;
+  constexpr uint32_t kLastSlot = machine::ExitCounters::kReasonSlots - 1;
+  constexpr uint32_t kBeyond = machine::ExitCounters::kReasonSlots;
+  for (uint32_t reason : std::initializer_list<uint32_t>{kBeyond, KVM_EXIT_MMIO, 0, kLastSlot, kBeyond, 1000, KVM_EXIT_MMIO, kBeyond})
+    exits.count_reason(reason);
+  CHECK(exits.of_reason(0) == 1);
+  CHECK(exits.of_reason(KVM_EXIT_MMIO) == 2);
+  CHECK(exits.of_reason(kLastSlot) == 1);
+  CHECK(exits.of_reason(kBeyond) == 3);
+  CHECK(exits.of_reason(1000) == 1);
+  CHECK(exits.of_reason(KVM_EXIT_IO) == 0);
+  std::map<uint32_t, uint64_t> expected{{0, 1}, {KVM_EXIT_MMIO, 2}, {kLastSlot, 1}, {kBeyond, 3}, {1000, 1}};
+  CHECK(exits.by_reason() == expected);
 }

@@ -181,6 +181,33 @@ TEST_CASE("find() locates the range holding an address") {
   CHECK(view.find(0x3000) == nullptr);
 }
 
+TEST_CASE("span_at() gives the range holding an address, or the whole gap around it") {
+  Tree tree;
+  Region& root = tree.container("root", 0x10000);
+  Region& low = tree.ram("low", 0x1000);
+  Region& high = tree.ram("high", 0x1000);
+  root.add_subregion(0x2000, low);
+  root.add_subregion(0x5000, high);
+  FlatView view = FlatView::render(root);
+  auto span = view.span_at(0x2800);
+  CHECK(span.flat == view.find(0x2000));
+  CHECK(span.range == Range{0x2000, 0x1000});
+  span = view.span_at(0x1234);  // before the first range
+  CHECK(span.flat == nullptr);
+  CHECK(span.range == Range{0, 0x2000});
+  span = view.span_at(0x3000);  // between the two
+  CHECK(span.flat == nullptr);
+  CHECK(span.range == Range{0x3000, 0x2000});
+  span = view.span_at(0x6000);  // after the last: up to the top of the address space
+  CHECK(span.flat == nullptr);
+  CHECK(span.range == Range{0x6000, UINT64_MAX - 0x6000});
+  span = view.span_at(UINT64_MAX);  // a gap cannot end at 2^64: the span holds nothing
+  CHECK(span.flat == nullptr);
+  CHECK_FALSE(span.range.contains(UINT64_MAX));
+  span = FlatView::render(tree.container("empty", 0x10000)).span_at(0x10);
+  CHECK(span.range == Range{0, UINT64_MAX});
+}
+
 TEST_CASE("resizing follows QEMU's rules") {
   Tree tree;
   Region& root = tree.container("root", 0x100000);
