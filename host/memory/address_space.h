@@ -27,6 +27,9 @@ public:
   // unassigned_read: what a read where nothing is mapped returns (QEMU: all ones for
   // ports; see host/machine for the memory value). The view starts rendered.
   AddressSpace(std::string name, Region& root, uint64_t unassigned_read);
+  // Not copied: m_last_span points into this space's own view.
+  AddressSpace(const AddressSpace&) = delete;
+  AddressSpace& operator=(const AddressSpace&) = delete;
 
   // Replays the current view to the listener as region_add calls and returns its first
   // failure; the listener stays attached either way, so remove_listener() still pairs.
