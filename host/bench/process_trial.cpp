@@ -1,5 +1,7 @@
 #include "host/bench/process_trial.h"
 
+#include "host/base/fd.h"
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/mman.h>
@@ -15,13 +17,19 @@ extern char** environ;
 namespace slotbox::bench {
 namespace {
 
-// Keeps the last line a child wrote on stderr (it may print a warning, or why it failed).
-std::string last_line(int fd) {
+// All a child wrote into a memfd.
+std::string written(int fd) {
   std::string text;
   char buffer[4096];
   ::lseek(fd, 0, SEEK_SET);
   ssize_t n;
   while ((n = ::read(fd, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<size_t>(n));
+  return text;
+}
+
+// Keeps the last line a child wrote on stderr (it may print a warning, or why it failed).
+std::string last_line(int fd) {
+  std::string text = written(fd);
   while (!text.empty() && text.back() == '\n') text.pop_back();
   size_t newline = text.rfind('\n');
   return newline == std::string::npos ? text : text.substr(newline + 1);
@@ -47,17 +55,22 @@ private:
 
 } // namespace
 
-Result<ProcessTrial> run_process(const std::vector<std::string>& argv, bool fixed_layout) {
+Result<ProcessTrial> run_process(const std::vector<std::string>& argv, bool fixed_layout, bool keep_output) {
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
-  int stderr_fd = ::memfd_create("bench stderr", MFD_CLOEXEC);
-  if (stderr_fd < 0) return fail(Error::from_errno("memfd_create", "stderr of " + argv[0]));
+  Fd stderr_memory(::memfd_create("bench stderr", MFD_CLOEXEC));
+  if (!stderr_memory.valid()) return fail(Error::from_errno("memfd_create", "stderr of " + argv[0]));
+  Fd stdout_memory(keep_output ? ::memfd_create("bench stdout", MFD_CLOEXEC) : -1);
+  if (keep_output && !stdout_memory.valid()) return fail(Error::from_errno("memfd_create", "stdout of " + argv[0]));
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, stderr_fd, 2);
+  if (keep_output)
+    posix_spawn_file_actions_adddup2(&actions, stdout_memory.get(), 1);
+  else
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, stderr_memory.get(), 2);
 
   auto start = std::chrono::steady_clock::now();
   pid_t pid = 0;
@@ -67,23 +80,17 @@ Result<ProcessTrial> run_process(const std::vector<std::string>& argv, bool fixe
     error = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
   }
   posix_spawn_file_actions_destroy(&actions);
-  if (error != 0) {
-    ::close(stderr_fd);
-    return fail(Error::from_errno("posix_spawn", argv[0], error));
-  }
+  if (error != 0) return fail(Error::from_errno("posix_spawn", argv[0], error));
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) {
-      ::close(stderr_fd);
-      return fail(Error::from_errno("waitpid", argv[0]));
-    }
+    if (errno != EINTR) return fail(Error::from_errno("waitpid", argv[0]));
   }
   auto end = std::chrono::steady_clock::now();
   ProcessTrial trial;
   trial.wall_ms = std::chrono::duration<double, std::milli>(end - start).count();
   trial.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-  trial.stderr_tail = last_line(stderr_fd);
-  ::close(stderr_fd);
+  trial.stderr_tail = last_line(stderr_memory.get());
+  if (keep_output) trial.output = written(stdout_memory.get());
   return trial;
 }
 

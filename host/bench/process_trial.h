@@ -13,11 +13,14 @@ struct ProcessTrial {
   double wall_ms = 0;
   int exit_code = 0;      // -signal when killed by one
   std::string stderr_tail; // the last line it wrote on stderr, for messages
+  std::string output;      // what it wrote on stdout, when asked for
 };
 
 // argv[0] is a path (no PATH search). `fixed_layout`: the child starts with ASLR off
 // (personality ADDR_NO_RANDOMIZE), its code at the same addresses every run.
-Result<ProcessTrial> run_process(const std::vector<std::string>& argv, bool fixed_layout = false);
+// `keep_output`: stdout is kept in `output` (else it goes to /dev/null).
+Result<ProcessTrial> run_process(const std::vector<std::string>& argv, bool fixed_layout = false,
+                                 bool keep_output = false);
 
 // The directory of this executable (/proc/self/exe), where slotbox-floor is built.
 std::string executable_directory();

@@ -3,6 +3,7 @@
 #include "host/bench/bench_context.h"
 #include "host/bench/bench_report.h"
 #include "host/bench/cold_start_bench.h"
+#include "host/bench/emulation_bench.h"
 #include "host/bench/exit_bench.h"
 #include "host/bench/footprint_bench.h"
 #include "host/bench/lifecycle_bench.h"
@@ -41,6 +42,7 @@ std::vector<SectionEntry> all_sections(uint64_t touch_window) {
       {"footprint", bench::footprint_section},
       {"first_touch", [touch_window](const bench::BenchContext& context) { return bench::touch_section(context, touch_window); }},
       {"suite", bench::suite_section},
+      {"emulation", bench::emulation_section},
   };
 }
 
@@ -66,7 +68,8 @@ CLI::App* add_bench_command(CLI::App& app, BenchOptions& options) {
             ->option_text("N");
         bench.add_option("--touch", options.touch_window, "first-touch window (default 1G, --quick 64M)")->option_text("SIZE");
         bench.add_option("--section", options.sections,
-                         "only this section (repeatable): cold_start, lifecycle, exits, memory_map, footprint, first_touch, suite")
+                         "only this section (repeatable): cold_start, lifecycle, exits, memory_map, footprint, first_touch, suite, "
+                         "emulation")
             ->option_text("NAME");
       });
 }

@@ -11,7 +11,7 @@ import sys
 
 from support import fail, run
 
-SECTIONS = ["cold_start", "lifecycle", "exits", "memory_map", "footprint", "first_touch", "suite"]
+SECTIONS = ["cold_start", "lifecycle", "exits", "memory_map", "footprint", "first_touch", "suite", "emulation"]
 NESTED = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "nested")
 
 
@@ -91,6 +91,12 @@ def check_report(report, expect_kvm):
         footprint = {figure["name"]: figure for figure in report["sections"][SECTIONS.index("footprint")]["figures"]}
         if (footprint.get("raw PC floor 64 GiB: start to exit", {}).get("baseline") or {}).get("name") != "1 GiB":
             fail("footprint: no start time of the raw PC floor with 64 GiB beside 1 GiB")
+        emulation = {figure["name"]: figure for figure in report["sections"][SECTIONS.index("emulation")]["figures"]}
+        if "hello" not in emulation or "all images" not in emulation:
+            fail("emulation: no count for hello and for all images")
+        per_image = sum(figure["value"]["median"] for name, figure in emulation.items() if name != "all images")
+        if per_image != emulation["all images"]["value"]["median"] or per_image == 0:
+            fail(f"emulation: the images' counts add up to {per_image}, not to the total, or to none")
         if len(report["sections"][SECTIONS.index("exits")]["figures"]) != 4:
             fail("exits: expected port I/O and MMIO at CPL0 and CPL3")
 
