@@ -26,7 +26,7 @@ Section emulation_section(const BenchContext& context) {
   Section section{"emulation", "Instructions KVM emulated, per named image (vCPU statistic insn_emulation)",
                   kvm_skip_reason(context), {}, {}};
   if (!section.skipped.empty()) return section;
-  auto run = run_process({context.slotbox, "run", "--stats", "--format", "json", "--jobs", "1"}, false, true);
+  auto run = run_process({context.slotbox, "run", "--stats", "--format", "json", "--jobs", "1"}, {.keep_output = true});
   if (!run || (run->exit_code != kAllPassed && run->exit_code != kCheckFailed)) {
     section.skipped = !run ? run.error().message()
                            : "slotbox run --stats exited " + std::to_string(run->exit_code) + ": " + run->stderr_tail;

@@ -10,7 +10,7 @@ std::string command_line(const std::vector<std::string>& argv) {
 }
 
 Result<ProcessTrial> run_checked(const Command& command) {
-  ProcessTrial trial = SLOTBOX_TRY(run_process(command.argv, command.fixed_layout));
+  ProcessTrial trial = SLOTBOX_TRY(run_process(command.argv, {.fixed_layout = command.fixed_layout}));
   if (trial.exit_code != command.expected_exit)
     return fail(Error{ErrorKind::kSystem, command_line(command.argv), {}, 0,
                       "exit " + std::to_string(trial.exit_code) + ", not " + std::to_string(command.expected_exit) +

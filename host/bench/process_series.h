@@ -19,7 +19,7 @@ struct ProcessSeries {
 struct Command {
   std::vector<std::string> argv;
   int expected_exit = 0;
-  bool fixed_layout = false;  // ASLR off (process_trial.h)
+  bool fixed_layout = false;  // ASLR off (SpawnOptions, process_trial.h)
 };
 
 // The commands' trials taken in turn (A B C A B C ...), so a machine that slows down or

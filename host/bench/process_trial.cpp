@@ -55,18 +55,18 @@ private:
 
 } // namespace
 
-Result<ProcessTrial> run_process(const std::vector<std::string>& argv, bool fixed_layout, bool keep_output) {
+Result<ProcessTrial> run_process(const std::vector<std::string>& argv, SpawnOptions options) {
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
   Fd stderr_memory(::memfd_create("bench stderr", MFD_CLOEXEC));
   if (!stderr_memory.valid()) return fail(Error::from_errno("memfd_create", "stderr of " + argv[0]));
-  Fd stdout_memory(keep_output ? ::memfd_create("bench stdout", MFD_CLOEXEC) : -1);
-  if (keep_output && !stdout_memory.valid()) return fail(Error::from_errno("memfd_create", "stdout of " + argv[0]));
+  Fd stdout_memory(options.keep_output ? ::memfd_create("bench stdout", MFD_CLOEXEC) : -1);
+  if (options.keep_output && !stdout_memory.valid()) return fail(Error::from_errno("memfd_create", "stdout of " + argv[0]));
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  if (keep_output)
+  if (options.keep_output)
     posix_spawn_file_actions_adddup2(&actions, stdout_memory.get(), 1);
   else
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
@@ -76,7 +76,7 @@ Result<ProcessTrial> run_process(const std::vector<std::string>& argv, bool fixe
   pid_t pid = 0;
   int error;
   {
-    FixedLayoutForChildren layout(fixed_layout);
+    FixedLayoutForChildren layout(options.fixed_layout);
     error = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
   }
   posix_spawn_file_actions_destroy(&actions);
@@ -90,7 +90,7 @@ Result<ProcessTrial> run_process(const std::vector<std::string>& argv, bool fixe
   trial.wall_ms = std::chrono::duration<double, std::milli>(end - start).count();
   trial.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
   trial.stderr_tail = last_line(stderr_memory.get());
-  if (keep_output) trial.output = written(stdout_memory.get());
+  if (options.keep_output) trial.output = written(stdout_memory.get());
   return trial;
 }
 

@@ -16,11 +16,13 @@ struct ProcessTrial {
   std::string output;      // what it wrote on stdout, when asked for
 };
 
-// argv[0] is a path (no PATH search). `fixed_layout`: the child starts with ASLR off
-// (personality ADDR_NO_RANDOMIZE), its code at the same addresses every run.
-// `keep_output`: stdout is kept in `output` (else it goes to /dev/null).
-Result<ProcessTrial> run_process(const std::vector<std::string>& argv, bool fixed_layout = false,
-                                 bool keep_output = false);
+struct SpawnOptions {
+  bool fixed_layout = false;  // ASLR off (personality ADDR_NO_RANDOMIZE): code at the same addresses every run
+  bool keep_output = false;   // stdout kept in ProcessTrial::output (else it goes to /dev/null)
+};
+
+// argv[0] is a path (no PATH search).
+Result<ProcessTrial> run_process(const std::vector<std::string>& argv, SpawnOptions options = {});
 
 // The directory of this executable (/proc/self/exe), where slotbox-floor is built.
 std::string executable_directory();
