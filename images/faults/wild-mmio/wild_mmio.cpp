@@ -11,8 +11,7 @@ SLOTBOX_IMAGE("faults/wild-mmio");
 
 namespace {
 
-constexpr uint64_t kPresentWritableUser = 0x7;
-constexpr uint64_t kAddressMask = 0x000FFFFFFFFFF000;
+constexpr uint64_t kPresentWritableUser = kPagePresent | kPageWritable | kPageUser;  // slotbox/page_tables.h
 constexpr uint64_t kPage = 4096;
 constexpr uint64_t kFourGiB = 1ull << 32;
 constexpr uint64_t kTopOfSearch = 512ull << 30;  // within every x86-64 MAXPHYADDR
@@ -26,10 +25,10 @@ alignas(4096) uint64_t g_pd[512];
 alignas(4096) uint64_t g_pt[512];
 
 void map_window() {
-  auto* pml4 = reinterpret_cast<uint64_t*>(kernel_call(KernelOp::kReadCr3) & kAddressMask);
-  pml4[(kWindow >> 39) & 511] = reinterpret_cast<uint64_t>(g_pdpt) | kPresentWritableUser;
-  g_pdpt[(kWindow >> 30) & 511] = reinterpret_cast<uint64_t>(g_pd) | kPresentWritableUser;
-  g_pd[(kWindow >> 21) & 511] = reinterpret_cast<uint64_t>(g_pt) | kPresentWritableUser;
+  uint64_t* pml4 = page_table_at(kernel_call(KernelOp::kReadCr3));
+  pml4[page_table_index(kWindow, 3)] = reinterpret_cast<uint64_t>(g_pdpt) | kPresentWritableUser;
+  g_pdpt[page_table_index(kWindow, 2)] = reinterpret_cast<uint64_t>(g_pd) | kPresentWritableUser;
+  g_pd[page_table_index(kWindow, 1)] = reinterpret_cast<uint64_t>(g_pt) | kPresentWritableUser;
 }
 
 void point_window_at(uint64_t page) {
