@@ -83,7 +83,8 @@ Section cold_start_section(const BenchContext& context) {
   run.add("slotbox run min.rom", slotbox_min, "raw floor", floor);
   run.add("raw floor (slotbox-floor min.rom)", floor, "", std::nullopt);
   run.add("raw PC floor (slotbox-floor --pc)", pc_floor, "raw floor", floor, true,
-          "the floor plus what slotbox's PC has in KVM: in-kernel irqchip and PIT, 4 GiB of RAM in two slots; "
+          "the floor plus what slotbox's PC has in KVM: in-kernel irqchip and PIT, 4 GiB of RAM in two slots, "
+          "the supported CPUID; "
           "the ratio is what KVM's side of such a machine costs");
   run.add("slotbox's own cost (run min.rom)", slotbox_min, "raw PC floor", pc_floor, true,
           "slotbox run min.rom against the PC floor: what slotbox's code costs beyond the KVM objects of its machine");

@@ -1,7 +1,7 @@
 // slotbox-floor [--pc [GIB]] ROM: the raw floor (raw_floor.h) as its own process, for
 // cold-start comparisons: open /dev/kvm, run the ROM to its exit-port write, exit with that
-// status. --pc adds what slotbox's PC has in KVM: irqchip, PIT and GIB GiB of RAM (default
-// 4, slotbox's default).
+// status. --pc adds what slotbox's PC has in KVM: irqchip, PIT, GIB GiB of RAM (default
+// 4, slotbox's default) and the CPUID KVM supports.
 // Exit codes as slotbox's: 0 the guest wrote 0, 1 another status, 2 bad usage, 3 a KVM
 // call failed, 77 no usable /dev/kvm.
 #include "host/bench/raw_floor.h"

@@ -14,7 +14,8 @@ Error guest_failed(const char* who, const std::string& what) {
 
 } // namespace
 
-Result<InProcessRun> run_in_slotbox(const kvm::System& kvm, std::span<const uint8_t> rom, uint64_t ram_size) {
+Result<InProcessRun> run_in_slotbox(const kvm::System& kvm, std::span<const uint8_t> rom, uint64_t ram_size,
+                                    machine::SandboxSettings sandbox) {
   auto start = std::chrono::steady_clock::now();
   machine::RunEnd end;
   {
@@ -22,7 +23,7 @@ Result<InProcessRun> run_in_slotbox(const kvm::System& kvm, std::span<const uint
     options.ram_size = ram_size;
     options.console = [](char) {};
     auto machine = SLOTBOX_TRY(machine::PcMachine::create(kvm, options, rom));
-    end = SLOTBOX_TRY(machine::run_until_end(*machine, kRunLimit));
+    end = SLOTBOX_TRY(machine::run_until_end(*machine, kRunLimit, nullptr, nullptr, sandbox));
   }
   auto total = std::chrono::steady_clock::now() - start;
   if (end.kind != machine::EndKind::kGuestExit || end.status != 0)

@@ -6,6 +6,7 @@
 #include "host/base/error.h"
 #include "host/bench/raw_floor.h"
 #include "host/kvm/system.h"
+#include "host/machine/run_controller.h"
 
 #include <chrono>
 #include <cstdint>
@@ -19,7 +20,9 @@ struct InProcessRun {
   uint64_t exits = 0;
 };
 
-Result<InProcessRun> run_in_slotbox(const kvm::System& kvm, std::span<const uint8_t> rom, uint64_t ram_size);
+// sandbox: the vCPU thread's seccomp filter, on as `slotbox run` has it unless told otherwise.
+Result<InProcessRun> run_in_slotbox(const kvm::System& kvm, std::span<const uint8_t> rom, uint64_t ram_size,
+                                    machine::SandboxSettings sandbox = {});
 Result<InProcessRun> run_in_floor(const kvm::System& kvm, std::span<const uint8_t> rom, const FloorOptions& options = {});
 
 } // namespace slotbox::bench

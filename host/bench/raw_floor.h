@@ -3,8 +3,9 @@
 // 4 GiB (and one RAM slot when asked), one vCPU, KVM_RUN until the guest writes to port
 // 0xF4, close. Raw ioctls on purpose: it is what a 60-line C program would do.
 // With `pc`, the same program also creates the KVM objects a PC has — the in-kernel
-// irqchip and PIT, and its RAM split around the hole below 4 GiB — so a benchmark can
-// tell what KVM costs for such a machine from what slotbox's own code costs.
+// irqchip and PIT, its RAM split around the hole below 4 GiB, and a vCPU with the CPUID
+// KVM supports — so a benchmark can tell what KVM costs for such a machine from what
+// slotbox's own code costs.
 #pragma once
 
 #include "host/base/error.h"
@@ -18,8 +19,8 @@ namespace slotbox::bench {
 struct FloorOptions {
   uint64_t ram_size = 0;     // RAM slot at gpa 0 (0: none)
   bool huge_pages = false;   // madvise the RAM MADV_HUGEPAGE, else MADV_NOHUGEPAGE
-  // The in-kernel irqchip and PIT, and ram_size laid out as QEMU's -M pc does (low RAM
-  // below 3 GiB, the rest from 4 GiB: two slots).
+  // The in-kernel irqchip and PIT, ram_size laid out as QEMU's -M pc does (low RAM below
+  // 3 GiB, the rest from 4 GiB: two slots), and KVM_GET_SUPPORTED_CPUID's CPU.
   bool pc = false;
 };
 
