@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -30,6 +31,13 @@ std::string spread(const Summary& summary) {
 std::string padded(std::string text, size_t width) {
   if (text.size() < width) text.append(width - text.size(), ' ');
   return text;
+}
+
+// Names line up in a column of at least 40, wider when a name needs it (a space after it).
+size_t name_column(const Section& section) {
+  size_t width = 40;
+  for (const Figure& figure : section.figures) width = std::max(width, figure.name.size() + 1);
+  return width;
 }
 
 nlohmann::json summary_json(const Summary& summary) {
@@ -70,8 +78,9 @@ std::string write_text(const BenchReport& report) {
       out += "   skipped: " + section.skipped + "\n";
       continue;
     }
+    size_t names = name_column(section);
     for (const Figure& figure : section.figures) {
-      std::string line = "   " + padded(figure.name, 40) + padded(spread(figure.value) + " " + figure.unit, 34);
+      std::string line = "   " + padded(figure.name, names) + padded(spread(figure.value) + " " + figure.unit, 34);
       if (figure.baseline) {
         line += "vs " + figure.baseline_name + " " + spread(*figure.baseline);
         if (figure.ratio) line += ": " + number(*figure.ratio) + "x";

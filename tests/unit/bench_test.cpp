@@ -73,3 +73,14 @@ TEST_CASE("a figure's ratio is its median over its baseline's, and JSON carries 
   CHECK(json["sections"][1]["skipped"] == "needs /dev/kvm: missing");
   CHECK(write_text(report).find("skipped: needs /dev/kvm: missing") != std::string::npos);
 }
+
+TEST_CASE("the text report's figure names line up, a long one widening the column") {
+  Summary one{1, 1, 1, 1};
+  std::string long_name(45, 'n');
+  BenchReport report;
+  report.sections.push_back(Section{"s", "S", {}, {Figure{"short", "ms", one, {}, {}, {}, true, {}},
+                                                   Figure{long_name, "ms", one, {}, {}, {}, true, {}}}, {}});
+  std::string text = write_text(report);
+  CHECK(text.find("   " + long_name + " 1.00 (1.00-1.00) ms") != std::string::npos);
+  CHECK(text.find("   short" + std::string(long_name.size() + 1 - 5, ' ') + "1.00 (1.00-1.00) ms") != std::string::npos);
+}
