@@ -60,6 +60,7 @@ Section cold_start_section(const BenchContext& context) {
   if (!min_rom) return Section{section.name, section.title, min_rom.error().message(), {}, {}};
 
   // Taken in turn, so that a machine busy for part of the run weighs on all of them alike.
+  enum { kSlotbox, kVersion, kFloor, kPcFloor, kSlotboxFixed, kFloorFixed };
   std::vector<Command> commands{{{context.slotbox, "run", min_rom->path()}}, {{context.slotbox, "--version"}}};
   bool with_floors = !context.floor.empty();
   if (with_floors) {
@@ -72,14 +73,12 @@ Section cold_start_section(const BenchContext& context) {
   }
   auto series = run_interleaved(commands, context.trials);
   if (!series) return Section{section.name, section.title, "not measured: " + series.error().message(), {}, {}};
-  std::optional<Summary> slotbox_min = (*series)[0].wall_ms, floor, pc_floor;
-  std::optional<Summary> slotbox_fixed, floor_fixed;
-  if (with_floors) {
-    floor = (*series)[2].wall_ms;
-    pc_floor = (*series)[3].wall_ms;
-    slotbox_fixed = (*series)[4].wall_ms;
-    floor_fixed = (*series)[5].wall_ms;
-  }
+  auto wall = [&](size_t command) -> std::optional<Summary> {
+    if (command >= series->size()) return std::nullopt;  // no floor: only the first two ran
+    return (*series)[command].wall_ms;
+  };
+  std::optional<Summary> slotbox_min = wall(kSlotbox), floor = wall(kFloor), pc_floor = wall(kPcFloor);
+  std::optional<Summary> slotbox_fixed = wall(kSlotboxFixed), floor_fixed = wall(kFloorFixed);
   run.add("slotbox run min.rom", slotbox_min, "raw floor", floor);
   run.add("raw floor (slotbox-floor min.rom)", floor, "", std::nullopt);
   run.add("raw PC floor (slotbox-floor --pc)", pc_floor, "raw floor", floor, true,
@@ -92,7 +91,7 @@ Section cold_start_section(const BenchContext& context) {
           "both started with ASLR off (personality ADDR_NO_RANDOMIZE); what differs from the figures above is "
           "the cost of code at new addresses every run (under QEMU TCG, as in the nested harness: translating "
           "it anew)");
-  run.add("slotbox --version", (*series)[1].wall_ms, "", std::nullopt, true,
+  run.add("slotbox --version", wall(kVersion), "", std::nullopt, true,
           "exec and exit of the slotbox binary alone");
   run.add_qemu("pc", "min.rom", min_rom->path(), slotbox_min, "slotbox");
   run.add_qemu("microvm", "min.rom", min_rom->path(), slotbox_min, "slotbox");
