@@ -40,8 +40,10 @@ HypervExit hyperv_exit(kvm_run& run) {
 // Inlined into run(), which every exit comes through: no call and no stack frame of its
 // own (callgrind: ~6 instructions an exit fewer). Port I/O and MMIO, nearly every exit,
 // are tested for before the switch: its jump table is an indirect branch, which under the
-// nested TCG harness costs a translated-block lookup on every exit.
-[[gnu::always_inline]] inline VcpuExit decode(kvm_run& run) {
+// nested TCG harness costs a translated-block lookup on every exit. It returns run()'s
+// Result itself, so each exit type is built in place in it, not in a VcpuExit on the
+// stack that is then copied whole (64 bytes) into the Result.
+[[gnu::always_inline]] inline Result<VcpuExit> decode(kvm_run& run) {
   if (run.exit_reason == KVM_EXIT_IO) [[likely]] {
     auto* data = reinterpret_cast<uint8_t*>(&run) + run.io.data_offset;
     return IoExit{run.io.port, run.io.size, run.io.direction == KVM_EXIT_IO_OUT, run.io.count,
