@@ -36,8 +36,9 @@ public:
     else
       ++m_other_reasons[reason];
   }
-  void count_port(uint16_t port, bool write) { add(m_ports, m_last_port, port, write); }
-  void count_mmio(uint64_t gpa, bool write) { add(m_mmio, m_last_mmio, gpa, write); }
+  // accesses: a rep ins/outs moves several elements through the port in one exit.
+  void count_port(uint16_t port, bool write, uint32_t accesses = 1) { add(m_ports, m_last_port, port, write, accesses); }
+  void count_mmio(uint64_t gpa, bool write) { add(m_mmio, m_last_mmio, gpa, write, 1); }
 
   // Accesses in [start, end); for MMIO, pooled accesses are not included.
   AccessCount ports(uint64_t start, uint64_t end) const { return sum(m_ports, start, end); }
@@ -56,9 +57,9 @@ private:
     uint64_t address = 0;
     AccessCount* count = nullptr;
   };
-  void add(std::map<uint64_t, AccessCount>& counts, LastHit& last, uint64_t address, bool write) {
+  void add(std::map<uint64_t, AccessCount>& counts, LastHit& last, uint64_t address, bool write, uint32_t accesses) {
     AccessCount* count = last.count && last.address == address ? last.count : find_or_add(counts, last, address);
-    (write ? count->writes : count->reads)++;
+    (write ? count->writes : count->reads) += accesses;
   }
   // The miss: the address's entry, now the last hit, or m_pooled once the map is full.
   AccessCount* find_or_add(std::map<uint64_t, AccessCount>& counts, LastHit& last, uint64_t address);

@@ -59,8 +59,10 @@ public:
 
 private:
   Result<void> commit();
-  const FlatView::Span& span_at(uint64_t address);
-  [[gnu::noinline]] void search_span(uint64_t address);
+  uint64_t read_in_span(uint64_t address, unsigned size);
+  void write_in_span(uint64_t address, unsigned size, uint64_t value);
+  [[gnu::noinline]] uint64_t read_after_search(uint64_t address, unsigned size);
+  [[gnu::noinline]] void write_after_search(uint64_t address, unsigned size, uint64_t value);
   [[gnu::noinline]] uint64_t read_straddling(const FlatView::Span& span, uint64_t address, unsigned size);
   [[gnu::noinline]] void write_straddling(const FlatView::Span& span, uint64_t address, unsigned size, uint64_t value);
   unsigned piece_size(uint64_t address, unsigned remaining) const;

@@ -213,3 +213,17 @@ TEST_CASE("repeated accesses hit the same range or gap, and a neighbouring one i
   CHECK(f.ram.host()[0xFFFF] == 0x42);
   CHECK(space.read(0xFFFF, 2) == 0xFF42);  // straddles the RAM's end and the gap after it
 }
+
+// UINT64_MAX unmapped gets an empty span (FlatView::span_at): no access ever hits it, so
+// each one searches, and the access after the search must go on from that span rather
+// than test for a hit again (it would search for ever).
+TEST_CASE("an unmapped last address, UINT64_MAX, is unassigned every time it is accessed") {
+  Fixture f;
+  AddressSpace space("test", f.root, 0xFFFFFFFFFFFFFFFF);
+  for (int i = 0; i < 2; ++i) {
+    CHECK(space.read(UINT64_MAX, 1) == 0xFF);
+    space.write(UINT64_MAX, 1, 0x42);
+  }
+  CHECK(space.counters().unassigned_reads == 2);
+  CHECK(space.counters().unassigned_writes == 2);
+}
