@@ -152,6 +152,7 @@ build_page_tables:
     ret
 
 ; 2 MiB leaves identity-mapping the first 4 GiB, as build_page_tables would write them.
+; page_protection.cpp copies GiB 0's when it splits a 1 GiB page.
 align 8
 low_directories:
 %assign page 0
@@ -160,6 +161,26 @@ low_directories:
 %assign page page + 1
 %endrep
 
+; 4 KiB leaves identity-mapping the runtime's RAM (the first 16 MiB, linker/rom.ld) with
+; the flags of the boot stub's large pages: page_protection.cpp splits a 2 MiB page of it
+; by copying 512 of these in one string instruction, not ~7 emulated ones per entry.
+align 8
+runtime_small_pages:
+%assign page 0
+%rep RUNTIME_RAM_END >> 12
+    dq (page << 12) | TABLE_FLAGS
+%assign page page + 1
+%endrep
+
+; Where page_protection.cpp finds the two in the ROM: in the payload's constants, because
+; the kernel's code model reaches only the lowest 2 GiB.
+section .rodata
+align 8
+global rom_low_directories, rom_runtime_small_pages
+rom_low_directories:     dq low_directories
+rom_runtime_small_pages: dq runtime_small_pages
+
+section .boot32
 bits 64
 long_mode_entry:
     mov ax, BOOT_DATA

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-extern "C" const uint64_t trap_stubs[32];     // trap_entry.asm
+extern "C" const uint8_t interrupt_table[], interrupt_table_end[];  // trap_entry.asm
 extern "C" [[noreturn]] void user_start();    // user_start.cpp
 extern "C" [[noreturn]] void ap_user_start(); // smp.cpp
 
@@ -39,17 +39,6 @@ struct TaskStates {
   uint8_t io_map_end;
 };
 
-// Interrupt gate (SDM vol. 3A 6.14.1).
-struct __attribute__((packed)) Gate {
-  uint16_t offset_low;
-  uint16_t selector;
-  uint8_t ist;
-  uint8_t type;
-  uint16_t offset_mid;
-  uint32_t offset_high;
-  uint32_t reserved;
-};
-
 struct __attribute__((packed)) TablePointer {
   uint16_t limit;
   uint64_t base;
@@ -62,10 +51,9 @@ constexpr uint64_t kKernelDataDescriptor = 0x00CF93000000FFFF;
 constexpr uint64_t kUserDataDescriptor = 0x00CFF3000000FFFF;
 constexpr uint64_t kUserCodeDescriptor = 0x00AFFB000000FFFF;
 constexpr uint8_t kAvailableTss = 0x89;    // present, 64-bit TSS, available
-constexpr uint8_t kInterruptGate = 0x8E;   // present, DPL0, 64-bit interrupt gate
-// #DF gets a stack of its own (IST1): it is how a kernel stack overflow shows (a #PF the
-// CPU cannot push onto the guard page), and that needs a stack that is still there.
-constexpr uint64_t kDoubleFault = 8;
+// #DF gets a stack of its own (IST1, in its gate in trap_entry.asm): it is how a kernel
+// stack overflow shows (a #PF the CPU cannot push onto the guard page), and that needs a
+// stack that is still there.
 constexpr uint8_t kDoubleFaultStack = 1;
 constexpr uint64_t kUserFlags = 0x3002;    // IOPL 3 (port I/O from CPL3), reserved bit 1, IF 0
 
@@ -75,27 +63,20 @@ constexpr uint32_t kMsrGsBase = 0xC0000101;  // IA32_GS_BASE (SDM vol. 4 table 2
 constexpr size_t kGdtEntries = kTaskState / 8 + 2 * kMaxCpus;
 
 // In .kernel_only (out of CPL3's reach), which the boot stub does not zero: every byte
-// zeroed at CPL0 is an emulated write on PVM. Every gate is written at boot; a CPU's TSS and descriptor are written
+// zeroed at CPL0 is an emulated write on PVM. A CPU's TSS and descriptor are written
 // before it loads them, and its GDTR ends at its own descriptor, so no CPU can see an
 // entry that was never written.
 __attribute__((section(".kernel_only"))) TaskStates g_task_states;
 __attribute__((section(".kernel_only"))) uint64_t g_gdt[kGdtEntries];
-__attribute__((section(".kernel_only"))) Gate g_idt[32];
 
-// What every CPU shares, written once by the boot CPU: the segments and the IDT, and the
-// I/O bitmap (one string instruction, as the boot stub zeroes .bss).
+// What every CPU shares, written once by the boot CPU: the segments and the I/O bitmap
+// (one string instruction, as the boot stub zeroes .bss). The IDT is a constant.
 void write_shared_tables() {
   g_gdt[0] = 0;
   g_gdt[kKernelCode >> 3] = kKernelCodeDescriptor;
   g_gdt[kKernelData >> 3] = kKernelDataDescriptor;
   g_gdt[kUserData >> 3] = kUserDataDescriptor;
   g_gdt[kUserCode >> 3] = kUserCodeDescriptor;
-  for (size_t vector = 0; vector < 32; ++vector) {
-    uint64_t handler = trap_stubs[vector];
-    uint8_t stack = vector == kDoubleFault ? kDoubleFaultStack : 0;
-    g_idt[vector] = Gate{static_cast<uint16_t>(handler), kKernelCode, stack, kInterruptGate,
-                         static_cast<uint16_t>(handler >> 16), static_cast<uint32_t>(handler >> 32), 0};
-  }
   uint8_t* map = g_task_states.io_map;
   uint64_t quadwords = sizeof g_task_states.io_map / 8;
   asm volatile("rep stosq" : "+D"(map), "+c"(quadwords) : "a"(0ull) : "memory");
@@ -107,7 +88,8 @@ void write_shared_tables() {
 void load_tables(unsigned cpu) {
   uint16_t task_state = task_state_selector(cpu);
   TablePointer gdt{static_cast<uint16_t>(task_state + 16 - 1), reinterpret_cast<uint64_t>(g_gdt)};
-  TablePointer idt{sizeof g_idt - 1, reinterpret_cast<uint64_t>(g_idt)};
+  TablePointer idt{static_cast<uint16_t>(interrupt_table_end - interrupt_table - 1),
+                   reinterpret_cast<uint64_t>(interrupt_table)};
   asm volatile(
       "lgdt %0\n"
       "pushq %2\n"
@@ -123,7 +105,7 @@ void load_tables(unsigned cpu) {
       "lidt %1\n"
       :
       : "m"(gdt), "m"(idt), "i"(kKernelCode), "r"(uint64_t{kKernelData}), "r"(uint64_t{task_state})
-      : "rax", "memory");  // the CPU reads g_gdt and g_idt: keep their stores
+      : "rax", "memory");  // the CPU reads g_gdt: keep its stores
 }
 
 // GS holds the null selector, which neither iretq nor anything else reloads, and its

@@ -33,6 +33,10 @@ using TrapFrame = abi::TrapFrame;
 
 [[noreturn]] void exit_guest(uint32_t status);
 
+// The kernel call kWriteSerial (console.cpp): `count` bytes to COM1, a transmit FIFO's
+// worth per `rep outsb` once LSR says the FIFO is empty.
+void transmit_serial(const char* bytes, size_t count);
+
 // Console output from CPL0 (console.cpp): once another CPU has finished its line (or a
 // second has passed), flushes what the checks left pending, then writes text straight to
 // the serial port. The crash path's only way to speak; the run ends after it.

@@ -1,14 +1,25 @@
 ; Exception entry stubs: every vector gets the same frame (an error code, real or 0, and
-; the vector number) and goes to trap_dispatch(TrapFrame*) in traps.cpp.
+; the vector number) and goes to trap_dispatch(TrapFrame*) in traps.cpp. Then the IDT that
+; points at them, assembled here rather than written at boot (on PVM ~18 emulated
+; instructions a gate).
+%include "layout.inc"
+
 bits 64
-section .text
+; First in the payload (linker/rom.ld), so a stub's address is PAYLOAD_BASE plus its
+; offset here, a number the assembler can split into a gate's fields.
+section .text.traps progbits alloc exec
 
 extern trap_dispatch
-global trap_stubs
+global trap_stubs_start, interrupt_table, interrupt_table_end
+
+KERNEL_CODE     equ 0x08            ; kKernelCode in kernel.h: the runtime GDT's
+INTERRUPT_GATE  equ 0x8E            ; present, DPL0, 64-bit interrupt gate (SDM vol. 3A 6.14.1)
+DOUBLE_FAULT    equ 8               ; #DF takes IST1 (kernel.cpp says why)
 
 ; Vectors for which the CPU pushes an error code (SDM vol. 3A table 6-1).
 %define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
+trap_stubs_start:
 %assign vector 0
 %rep 32
 trap_stub_%+vector:
@@ -56,13 +67,19 @@ trap_common:
     add rsp, 16                     ; vector and error code
     iretq
 
+; Read-only like all the payload's constants: neither CPL3 nor the kernel can change it.
 section .rodata
-align 8
-trap_stubs:
+align 16
+interrupt_table:
+%define HANDLER(v) (PAYLOAD_BASE + (trap_stub_%+v - trap_stubs_start))
 %assign vector 0
 %rep 32
-    dq trap_stub_%+vector
+    dw HANDLER(vector) & 0xFFFF, KERNEL_CODE
+    db (vector == DOUBLE_FAULT), INTERRUPT_GATE
+    dw HANDLER(vector) >> 16
+    dd 0, 0                         ; offset bits 63:32, reserved
 %assign vector vector + 1
 %endrep
+interrupt_table_end:
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -42,10 +42,6 @@ bool is_kernel_call(const TrapFrame& frame) {
   return code[0] == kUd2[0] && code[1] == kUd2[1];
 }
 
-void write_serial(uint64_t bytes, uint64_t count) {
-  asm volatile("rep outsb" : "+S"(bytes), "+c"(count) : "d"(abi::kSerialPort) : "memory");
-}
-
 // Deep enough to run off any stack; the volatile frame keeps each call from being merged
 // into the next.
 volatile uint64_t g_recursion_limit = ~0ull;
@@ -73,7 +69,7 @@ uint64_t perform(KernelOp op, uint64_t argument, uint64_t argument2) {
   case KernelOp::kReadCr4: return read_cr(4);
   case KernelOp::kReadMsr: return read_msr(static_cast<uint32_t>(argument));
   case KernelOp::kInvlpg: asm volatile("invlpg (%0)" ::"r"(argument) : "memory"); return 0;
-  case KernelOp::kWriteSerial: write_serial(argument, argument2); return 0;
+  case KernelOp::kWriteSerial: transmit_serial(reinterpret_cast<const char*>(argument), argument2); return 0;
   case KernelOp::kTripleFault: triple_fault();
   case KernelOp::kArmFault: current_cpu().probe = FaultProbe{true, argument, ~0ull, 0, 0}; return 0;
   case KernelOp::kTakeFault: current_cpu().probe.armed = false; return current_cpu().probe.vector;

@@ -2,12 +2,14 @@
 // report's JSON. (The timings themselves are never asserted: benchmarks are not tests.)
 #include "host/bench/bench_report.h"
 #include "host/bench/bench_rom.h"
+#include "host/bench/qemu_instruction_count.h"
 #include "host/bench/samples.h"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 using namespace slotbox::bench;
@@ -83,4 +85,26 @@ TEST_CASE("the text report's figure names line up, a long one widening the colum
   std::string text = write_text(report);
   CHECK(text.find("   " + long_name + " 1.00 (1.00-1.00) ms") != std::string::npos);
   CHECK(text.find("   short" + std::string(long_name.size() + 1 - 5, ' ') + "1.00 (1.00-1.00) ms") != std::string::npos);
+}
+
+TEST_CASE("QEMU's exec log: CPL0 blocks counted, a string instruction once per 1024 iterations, the boot path up to CPL3") {
+  auto line = [](uint64_t address, unsigned cpl) {
+    char text[128];
+    std::snprintf(text, sizeof text, "Trace 0: 0x7f0a40000100 [00000000ffff0000/%016llx/%08x/ff000201] ",
+                  static_cast<unsigned long long>(address), 0x40u | cpl);
+    return std::string(text);
+  };
+  ExecLogCounter counter;
+  counter.add_line(line(0xfffffff0, 0));
+  counter.add_line(line(0xfffff000, 0));
+  for (int i = 0; i < 2048; ++i) counter.add_line(line(0x1000, 0));  // rep movsq, 2048 times: 2
+  counter.add_line("Linking TBs 0x7f0a40000100 index 0 -> 0x7f0a40000240");  // not a block
+  CHECK(counter.counted().boot == 4);
+  counter.add_line(line(0x400000, 3));
+  counter.add_line(line(0x1000, 3));
+  counter.add_line(line(0x1000, 0));  // after CPL3: a new instruction, not a repeat
+  counter.add_line(line(0x1000, 0));  // a rep's second iteration: not counted
+  counter.add_line(line(0x2000, 0));
+  CHECK(counter.counted().boot == 4);
+  CHECK(counter.counted().total == 6);
 }

@@ -16,7 +16,7 @@ enum class KernelOp : uint64_t {
   kReadMsr = 5,   // rdi = MSR index
   kInvlpg = 6,    // rdi = linear address
   kReadCs = 7,    // the kernel's own CS, to compare with the caller's
-  kWriteSerial = 8,  // rdi = bytes, rsi = count: one `rep outsb` to COM1 (see console.cpp)
+  kWriteSerial = 8,  // rdi = bytes, rsi = count: to COM1, 16 bytes per `rep outsb` (console.cpp)
   kTripleFault = 9,  // for negative images: an empty IDT, then an exception -> shutdown
   kArmFault = 10,    // rdi = where to resume: the next #PF/#GP/#UD from CPL3 is recorded, not fatal
   kTakeFault = 11,   // -> the recorded vector, or kNoFault; disarms (see fault_probe.h)
