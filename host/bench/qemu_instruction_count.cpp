@@ -46,21 +46,25 @@ std::vector<std::string> qemu_arguments(const std::string& qemu, const std::stri
           "-singlestep", "-d", "exec,nochain", "-D", "/dev/stdout"};
 }
 
-// Feeds everything `fd` delivers to `counter`, line by line, until end of file or the
-// deadline. False at the deadline.
-bool read_log(int fd, ExecLogCounter& counter, std::chrono::steady_clock::time_point deadline) {
+enum class LogEnd { kEndOfFile, kDeadline, kReadError };
+
+// Feeds everything `fd` delivers to `counter`, line by line, until end of file, the
+// deadline or an error.
+LogEnd read_log(int fd, ExecLogCounter& counter, std::chrono::steady_clock::time_point deadline) {
   std::string pending;
   char buffer[1 << 16];
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
+    if (left.count() <= 0) return LogEnd::kDeadline;
     pollfd readable{fd, POLLIN, 0};
     int ready = ::poll(&readable, 1, static_cast<int>(left.count()));
     if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) return ready < 0;  // an error ends the log like end of file; 0 is the deadline
+    if (ready < 0) return LogEnd::kReadError;
+    if (ready == 0) return LogEnd::kDeadline;
     ssize_t n = ::read(fd, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return true;
+    if (n < 0) return LogEnd::kReadError;
+    if (n == 0) return LogEnd::kEndOfFile;
     pending.append(buffer, static_cast<size_t>(n));
     size_t start = 0;
     for (size_t newline; (newline = pending.find('\n', start)) != std::string::npos; start = newline + 1)
@@ -107,12 +111,16 @@ Result<Cpl0Instructions> count_cpl0_instructions(const std::string& qemu, const 
   write_end = Fd();  // end of file once QEMU exits
 
   ExecLogCounter counter;
-  bool finished = read_log(read_end.get(), counter, std::chrono::steady_clock::now() + std::chrono::seconds(deadline_seconds));
-  if (!finished) ::kill(pid, SIGKILL);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(deadline_seconds);
+  LogEnd end = read_log(read_end.get(), counter, deadline);
+  int read_errno = errno;
+  // Unread, QEMU would block on a full pipe and never exit.
+  if (end != LogEnd::kEndOfFile) ::kill(pid, SIGKILL);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (!finished)
+  if (end == LogEnd::kReadError) return fail(Error::from_errno("read", "QEMU's exec log of " + rom_path, read_errno));
+  if (end == LogEnd::kDeadline)
     return fail(Error::from_errno("qemu-system-x86_64 -singlestep", rom_path + ": still running after " +
                                   std::to_string(deadline_seconds) + " s", ETIMEDOUT));
   if (counter.counted().total == 0)

@@ -4,6 +4,7 @@
 #include "host/bench/bench_rom.h"
 #include "host/bench/qemu_instruction_count.h"
 #include "host/bench/samples.h"
+#include "host/loader/named_images.h"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -11,6 +12,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+
+#include <unistd.h>
 
 using namespace slotbox::bench;
 
@@ -107,4 +110,18 @@ TEST_CASE("QEMU's exec log: CPL0 blocks counted, a string instruction once per 1
   counter.add_line(line(0x2000, 0));
   CHECK(counter.counted().boot == 4);
   CHECK(counter.counted().total == 6);
+}
+
+TEST_CASE("a guest that never ends under QEMU ends its count at the deadline, QEMU killed") {
+  const std::string qemu = "/usr/bin/qemu-system-x86_64";  // scripts/setup installs it
+  if (::access(qemu.c_str(), X_OK) != 0) {
+    MESSAGE("no " << qemu << ": not run");
+    return;
+  }
+  auto spin = slotbox::loader::find_named_image("faults/spin");
+  REQUIRE(spin);
+  REQUIRE(*spin);
+  auto counted = count_cpl0_instructions(qemu, (*spin)->rom_path, "512M", 1);
+  REQUIRE_FALSE(counted);
+  CHECK(counted.error().message().find("still running after 1 s") != std::string::npos);
 }
