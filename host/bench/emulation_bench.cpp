@@ -24,21 +24,17 @@ Figure count(std::string name, uint64_t value, std::string note = {}) {
 
 constexpr int kQemuDeadlineSeconds = 60;
 
-// KVM's count, from one run of every named image. False, with the reason in `skipped`, when
-// there is none.
-bool add_kvm_counts(const BenchContext& context, Section& section, std::string& skipped) {
-  skipped = kvm_skip_reason(context);
-  if (!skipped.empty()) return false;
+// KVM's count, from one run of every named image. Returns why there is none, or nothing.
+std::string add_kvm_counts(const BenchContext& context, Section& section) {
+  if (std::string skipped = kvm_skip_reason(context); !skipped.empty()) return skipped;
   auto run = run_process({context.slotbox, "run", "--stats", "--format", "json", "--jobs", "1"}, {.keep_output = true});
   if (!run || (run->exit_code != kAllPassed && run->exit_code != kCheckFailed)) {
-    skipped = !run ? run.error().message()
-                   : "slotbox run --stats exited " + std::to_string(run->exit_code) + ": " + run->stderr_tail;
-    return false;
+    return !run ? run.error().message()
+                : "slotbox run --stats exited " + std::to_string(run->exit_code) + ": " + run->stderr_tail;
   }
   auto report = nlohmann::json::parse(run->output, nullptr, false);
   if (report.is_discarded() || !report.contains("images")) {
-    skipped = "slotbox run --stats --format json wrote no report";
-    return false;
+    return "slotbox run --stats --format json wrote no report";
   }
   uint64_t total = 0;
   for (const auto& image : report["images"]) {
@@ -49,18 +45,17 @@ bool add_kvm_counts(const BenchContext& context, Section& section, std::string& 
   if (run->exit_code == kCheckFailed) section.notes.push_back("some image failed a check; its count still stands");
   section.notes.push_back("on PVM every instruction the guest runs at CPL0 is emulated: there these are the boot "
                           "paths; on VMX and SVM, what KVM decoded itself (string port I/O, MMIO, ...)");
-  return true;
+  return {};
 }
 
 // The images under QEMU, counted one instruction at a time: what PVM would emulate, on any
 // machine with QEMU. Not faults/*: they boot like hello and then crash or spin on purpose.
-// With --quick, hello alone (seconds each under -singlestep).
-bool add_qemu_counts(const BenchContext& context, Section& section, std::string& skipped) {
+// With --quick, hello alone (seconds each under -singlestep). Returns why there are none,
+// or nothing.
+std::string add_qemu_counts(const BenchContext& context, Section& section) {
+  if (context.qemu.empty()) return "qemu-system-x86_64 is not installed";
   auto images = loader::named_images();
-  if (context.qemu.empty() || !images) {
-    skipped = context.qemu.empty() ? "qemu-system-x86_64 is not installed" : images.error().message();
-    return false;
-  }
+  if (!images) return images.error().message();
   uint64_t total = 0;
   for (const loader::NamedImage& image : *images) {
     if (image.name.starts_with("faults/") || (context.quick && image.name != "hello")) continue;
@@ -80,7 +75,7 @@ bool add_qemu_counts(const BenchContext& context, Section& section, std::string&
                           "-accel tcg -cpu qemu64,pdpe1gb=on -m 4G -singlestep -d exec,nochain, the iterations "
                           "of a string instruction counted once per 1024 as KVM's emulator runs them: what PVM "
                           "would emulate, on machines without PVM");
-  return true;
+  return {};
 }
 
 } // namespace
@@ -89,12 +84,11 @@ Section emulation_section(const BenchContext& context) {
   Section section{"emulation",
                   "Instructions emulated, per named image (KVM's insn_emulation; CPL0 instructions under QEMU)",
                   {}, {}, {}};
-  std::string no_kvm, no_qemu;
-  bool kvm = add_kvm_counts(context, section, no_kvm);
-  bool qemu = add_qemu_counts(context, section, no_qemu);
-  if (!kvm && !qemu) section.skipped = no_kvm + "; " + no_qemu;
-  else if (!kvm) section.notes.push_back("no insn_emulation: " + no_kvm);
-  else if (!qemu) section.notes.push_back("no CPL0 counts under QEMU: " + no_qemu);
+  std::string no_kvm = add_kvm_counts(context, section);
+  std::string no_qemu = add_qemu_counts(context, section);
+  if (!no_kvm.empty() && !no_qemu.empty()) section.skipped = no_kvm + "; " + no_qemu;
+  else if (!no_kvm.empty()) section.notes.push_back("no insn_emulation: " + no_kvm);
+  else if (!no_qemu.empty()) section.notes.push_back("no CPL0 counts under QEMU: " + no_qemu);
   return section;
 }
 

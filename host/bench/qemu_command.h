@@ -14,6 +14,10 @@ inline constexpr int kQemuGuestPassed = 1;
 
 std::vector<std::string> qemu_command(const BenchContext& context, const std::string& machine,
                                       const std::string& rom_path, const std::string& ram = "4G");
+// The same for `qemu` on `accelerator` ("kvm" or "tcg"), whatever the context's.
+std::vector<std::string> qemu_command_line(const std::string& qemu, const std::string& accelerator,
+                                           const std::string& machine, const std::string& rom_path,
+                                           const std::string& ram);
 std::string qemu_accelerator(const BenchContext& context);  // "kvm" or "tcg"
 
 } // namespace slotbox::bench

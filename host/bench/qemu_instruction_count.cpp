@@ -1,6 +1,7 @@
 #include "host/bench/qemu_instruction_count.h"
 
 #include "host/base/fd.h"
+#include "host/bench/qemu_command.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -39,11 +40,12 @@ bool parse_block(std::string_view line, uint64_t& address, uint64_t& flags) {
   return true;
 }
 
+// bench's usual QEMU on TCG, with a CPU that has 1 GiB pages, one instruction per block
+// and every block logged to stdout.
 std::vector<std::string> qemu_arguments(const std::string& qemu, const std::string& rom_path, const std::string& ram) {
-  return {qemu, "-M", "pc", "-accel", "tcg", "-cpu", "qemu64,pdpe1gb=on", "-m", ram,
-          "-nodefaults", "-no-user-config", "-display", "none", "-serial", "null",
-          "-bios", rom_path, "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
-          "-singlestep", "-d", "exec,nochain", "-D", "/dev/stdout"};
+  std::vector<std::string> args = qemu_command_line(qemu, "tcg", "pc", rom_path, ram);
+  args.insert(args.end(), {"-cpu", "qemu64,pdpe1gb=on", "-singlestep", "-d", "exec,nochain", "-D", "/dev/stdout"});
+  return args;
 }
 
 enum class LogEnd { kEndOfFile, kDeadline, kReadError };
