@@ -21,7 +21,7 @@ FaultRecord probe_read(uint64_t address) {
       "1:\n"
       :
       : [address] "r"(address), [op] "i"(static_cast<uint32_t>(KernelOp::kArmFault))
-      : "rax", "rdi", "rsi", "memory");
+      : "rax", "rdi", "rsi", SLOTBOX_KERNEL_CALL_CLOBBERS);
   return take_fault();
 }
 
@@ -34,7 +34,7 @@ FaultRecord probe_write(uint64_t address, uint64_t value) {
       "1:\n"
       :
       : [address] "r"(address), [value] "r"(value), [op] "i"(static_cast<uint32_t>(KernelOp::kArmFault))
-      : "rax", "rdi", "rsi", "memory");
+      : "rax", "rdi", "rsi", SLOTBOX_KERNEL_CALL_CLOBBERS);
   return take_fault();
 }
 

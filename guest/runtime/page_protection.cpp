@@ -26,17 +26,17 @@ constexpr uint64_t kNotMapped = 0;
 constexpr uint64_t kReadOnly = kPagePresent | kPageUser;
 constexpr uint64_t kKernelOnly = kPagePresent | kPageWritable;
 constexpr uint64_t kEntries = 512;
-constexpr uint64_t kLargePage = kEntries * kPageSize;  // 2 MiB
 constexpr uint64_t kPageFaultWrite = 1 << 1;            // error code bits (SDM vol. 3A 4.7)
 constexpr uint64_t kPageFaultPresent = 1 << 0;
 constexpr uint64_t kCr0WriteProtect = 1 << 16;
 
-// The 4 KiB tables, one per 2 MiB page of the first 16 MiB (the runtime's: payload and CPU
-// areas, linker/rom.ld), and GiB 0's directory where the boot stub mapped it as one 1 GiB
-// page. In .stack: never zeroed, every entry is written before its table is used, and
-// readable at CPL3, where images walk the tables.
+// GiB 0's page directory, in place of the boot stub's 1 GiB page or directory, and the 4
+// KiB tables, one per 2 MiB page of the first 16 MiB (the runtime's: payload and CPU
+// areas, linker/rom.ld), side by side, so that page N's entry is g_small_pages[N] once
+// its 2 MiB page is split. In .stack: never zeroed, every entry is written before its
+// table is used, and readable at CPL3, where images walk the tables.
 constexpr uint64_t kSplitPages = 8;
-alignas(kPageSize) __attribute__((section(".stack"))) uint64_t g_small_pages[kSplitPages][kEntries];
+alignas(kPageSize) __attribute__((section(".stack"))) uint64_t g_small_pages[kSplitPages * kEntries];
 alignas(kPageSize) __attribute__((section(".stack"))) uint64_t g_first_gib[kEntries];
 
 uint64_t read_cr3() {
@@ -61,37 +61,36 @@ void copy_entries(uint64_t* to, const uint64_t* from, uint64_t count) {
   asm volatile("rep movsq" : "+D"(to), "+S"(from), "+c"(count) : : "memory");
 }
 
-// Replaces the large page `entry` at `level` that maps `address` (GiB 0's 1 GiB page, or
-// a 2 MiB page of the first 16 MiB) with a table of the pages one level down, and returns
-// it. Until split, those pages are as the boot stub mapped them (identity, kTableFlags):
-// the new table is a copy of the boot stub's entries for the same memory.
-uint64_t* split(uint64_t& entry, int level, uint64_t address) {
-  uint64_t* table = level == 2 ? g_first_gib : g_small_pages[address / kLargePage];
-  copy_entries(table, level == 2 ? rom_low_directories : &rom_runtime_small_pages[address / kLargePage * kEntries],
-               kEntries);
-  entry = reinterpret_cast<uint64_t>(table) | kTableFlags;
-  return table;
+// GiB 0 through g_first_gib, a copy of the boot stub's 2 MiB entries for it, whether the
+// boot stub mapped it with those or with one 1 GiB page: from here on a 2 MiB page's
+// entry has a fixed place, and no protection needs a walk of the tables (each ~40
+// emulated instructions on PVM).
+void take_over_first_gib() {
+  copy_entries(g_first_gib, rom_low_directories, kEntries);
+  uint64_t* pdpt = page_table_at(page_table_at(read_cr3())[0]);
+  pdpt[0] = reinterpret_cast<uint64_t>(g_first_gib) | kTableFlags;
 }
 
-// The 4 KiB entry that maps `address` (in the first 16 MiB, always mapped: the runtime
-// runs there), splitting the large pages above it the first time.
-uint64_t& small_page_entry(uint64_t address) {
-  PageWalk walk = walk_page_tables(read_cr3(), address);
-  while (walk.level > 0) {
-    uint64_t* table = split(*walk.entry, walk.level, address);
-    walk = PageWalk{&table[page_table_index(address, walk.level - 1)], walk.level - 1};
-  }
-  return *walk.entry;
+// The 4 KiB entries of 2 MiB page `index`, which the boot stub mapped as one large page:
+// a copy of its identity entries for the same memory.
+void split(uint64_t index) {
+  uint64_t* table = &g_small_pages[index * kEntries];
+  copy_entries(table, &rom_runtime_small_pages[index * kEntries], kEntries);
+  g_first_gib[index] = reinterpret_cast<uint64_t>(table) | kTableFlags;
 }
 
-// A table at a time: one walk per 2 MiB, not one per page (each ~40 emulated instructions
-// on PVM).
+// Pages [start, end) of the first 16 MiB (never empty: each is a stack, a guard page or
+// a linker section that holds something) get `flags`, their 2 MiB pages split the first
+// time. The tables lie side by side, so the range's entries do too: one loop of a few
+// instructions a page, the cost of each protected page at CPL0.
 void set_pages(uint64_t start, uint64_t end, uint64_t flags) {
-  for (uint64_t page = start & ~(kPageSize - 1); page < end;) {
-    uint64_t* entry = &small_page_entry(page);
-    uint64_t table_end = (page & ~(kLargePage - 1)) + kLargePage;
-    for (; page < end && page < table_end; page += kPageSize) *entry++ = flags == kNotMapped ? 0 : page | flags;
-  }
+  uint64_t first = start / kPageSize, last = (end - 1) / kPageSize;
+  for (uint64_t index = first / kEntries; index <= last / kEntries; ++index)
+    if (g_first_gib[index] & kPageLarge) split(index);
+  uint64_t value = flags == kNotMapped ? 0 : first * kPageSize | flags;
+  uint64_t step = flags == kNotMapped ? 0 : kPageSize;
+  for (uint64_t* entry = &g_small_pages[first]; entry <= &g_small_pages[last]; ++entry, value += step)
+    *entry = value;
 }
 
 void unmap_guards(const PerCpu& cpu) {
@@ -104,6 +103,7 @@ bool on_page(uint64_t address, uint64_t page) { return address - page < kPageSiz
 } // namespace
 
 void protect_boot_memory(const PerCpu& boot_cpu) {
+  take_over_first_gib();
   set_pages(0, kPageSize, kNotMapped);
   set_pages(reinterpret_cast<uint64_t>(__payload_start), reinterpret_cast<uint64_t>(__payload_data), kReadOnly);
   set_pages(reinterpret_cast<uint64_t>(__kernel_only_start), reinterpret_cast<uint64_t>(__kernel_only_end),

@@ -1,7 +1,9 @@
-// Every exception lands here. A `ud2` from CPL3 is a kernel call (kernel_call.h); any
-// other exception is a bug in the image: report it as a TAP bail-out and end the run with
-// kStatusCrash + vector. The report runs at CPL0 and never makes a kernel call: a `ud2`
-// here would be an unexpected #UD in turn, and the recursion would end in a triple fault.
+// Kernel calls and exceptions. A `ud2` from CPL3 is a kernel call (kernel_call.h): the #UD
+// stub in trap_entry.asm tells it apart and calls perform_kernel_call. Any other exception
+// comes to trap_dispatch; unless the fault probe was armed for it, it is a bug in the
+// image: report it as a TAP bail-out and end the run with kStatusCrash + vector. The
+// report runs at CPL0 and never makes a kernel call: a `ud2` here would be an unexpected
+// #UD in turn, and the recursion would end in a triple fault.
 #include "kernel.h"
 #include "page_protection.h"
 #include "per_cpu.h"
@@ -13,9 +15,7 @@
 namespace slotbox::guest {
 namespace {
 
-constexpr uint64_t kInvalidOpcode = 6;
 constexpr uint64_t kDoubleFault = 8;
-constexpr uint8_t kUd2[2] = {0x0F, 0x0B};
 
 constexpr uint64_t kProbedVectors[] = {6, 13, 14};  // #UD, #GP, #PF
 
@@ -34,12 +34,6 @@ uint64_t read_msr(uint32_t index) {
   uint32_t low, high;
   asm volatile("rdmsr" : "=a"(low), "=d"(high) : "c"(index));
   return uint64_t{high} << 32 | low;
-}
-
-bool is_kernel_call(const TrapFrame& frame) {
-  if (frame.vector != kInvalidOpcode || (frame.cs & 3) != 3) return false;
-  const auto* code = reinterpret_cast<const uint8_t*>(frame.rip);
-  return code[0] == kUd2[0] && code[1] == kUd2[1];
 }
 
 // Deep enough to run off any stack; the volatile frame keeps each call from being merged
@@ -156,13 +150,13 @@ bool caught_by_probe(TrapFrame& frame) {
 
 } // namespace slotbox::guest
 
+// From the #UD stub (trap_entry.asm), at CPL0 on the calling CPU's kernel stack.
+extern "C" uint64_t perform_kernel_call(uint64_t op, uint64_t argument, uint64_t argument2) {
+  return slotbox::guest::perform(static_cast<slotbox::guest::KernelOp>(op), argument, argument2);
+}
+
 extern "C" void trap_dispatch(slotbox::guest::TrapFrame* frame) {
   using namespace slotbox::guest;
-  if (is_kernel_call(*frame)) {
-    frame->rax = perform(static_cast<KernelOp>(frame->rax), frame->rdi, frame->rsi);
-    frame->rip += sizeof kUd2;
-    return;
-  }
   if (caught_by_probe(*frame)) return;
   crash(*frame);
 }

@@ -21,12 +21,32 @@ uint16_t current_cs() {
   return cs;
 }
 
+// A kernel call may change rdx, rsi, rdi and r8-r11 like a function call (kernel_call.h),
+// and must keep every other register: set the kept ones to known values around one call.
+bool kernel_call_keeps_registers() {
+  constexpr uint64_t kPattern = 0x0123456789ABCDEF;
+  uint64_t op = static_cast<uint64_t>(KernelOp::kReadCr0), argument = 0, argument2 = 0;
+  uint64_t rbx = kPattern ^ 0xB, rcx = kPattern ^ 0xC;
+  register uint64_t r12 asm("r12") = kPattern ^ 12;
+  register uint64_t r13 asm("r13") = kPattern ^ 13;
+  register uint64_t r14 asm("r14") = kPattern ^ 14;
+  register uint64_t r15 asm("r15") = kPattern ^ 15;
+  asm volatile("ud2"
+               : "+a"(op), "+D"(argument), "+S"(argument2), "+b"(rbx), "+c"(rcx), "+r"(r12), "+r"(r13),
+                 "+r"(r14), "+r"(r15)
+               :
+               : SLOTBOX_KERNEL_CALL_CLOBBERS);
+  return rbx == (kPattern ^ 0xB) && rcx == (kPattern ^ 0xC) && r12 == (kPattern ^ 12) && r13 == (kPattern ^ 13) &&
+         r14 == (kPattern ^ 14) && r15 == (kPattern ^ 15);
+}
+
 } // namespace
 
 void image_main() {
   CHECK_EQ(current_cs() & 3, 3, "checks run at CPL3 (cs 0x%x)", current_cs());
   uint64_t kernel_cs = kernel_call(KernelOp::kReadCs);
   CHECK_EQ(kernel_cs & 3, 0, "kernel calls run at CPL0 (cs 0x%lx)", kernel_cs);
+  CHECK(kernel_call_keeps_registers(), "a kernel call keeps rbx, rcx and r12-r15");
 
   uint64_t efer = kernel_call(KernelOp::kReadMsr, kMsrEfer);
   CHECK((efer & kEferLongModeActive) && (efer & kEferLongModeEnable),

@@ -1,6 +1,8 @@
 // Privileged services for checks running at CPL3. A call is a `ud2` with the operation in
-// rax and the argument in rdi; the kernel's #UD handler performs it, puts the result in
-// rax and skips the ud2. Not `int n` or `syscall`: on PVM, `int n` from CPL3 triple-faults
+// rax and the arguments in rdi and rsi; the kernel's #UD handler performs it, puts the
+// result in rax and skips the ud2. Like a C function it may change rdx, rsi, rdi and
+// r8-r11 (the handler saves no more than it must: each CPL0 instruction is emulated on
+// PVM). Not `int n` or `syscall`: on PVM, `int n` from CPL3 triple-faults
 // and `syscall` cannot return (docs/design.md §7); an exception trap works everywhere.
 #pragma once
 
@@ -33,9 +35,15 @@ enum class KernelOp : uint64_t {
                               //   stack's guard page stops it (faults/kernel-stack-overflow)
 };
 
+// What a kernel call may change besides rax, rdi and rsi, for an asm statement's clobbers.
+#define SLOTBOX_KERNEL_CALL_CLOBBERS "rdx", "r8", "r9", "r10", "r11", "memory"
+
 inline uint64_t kernel_call(KernelOp op, uint64_t argument = 0, uint64_t argument2 = 0) {
-  uint64_t result;
-  asm volatile("ud2" : "=a"(result) : "a"(op), "D"(argument), "S"(argument2) : "memory");
+  uint64_t result = static_cast<uint64_t>(op);
+  asm volatile("ud2"
+               : "+a"(result), "+D"(argument), "+S"(argument2)
+               :
+               : SLOTBOX_KERNEL_CALL_CLOBBERS);
   return result;
 }
 
