@@ -1,20 +1,12 @@
 #include "host/bench/qemu_instruction_count.h"
 
-#include "host/base/fd.h"
 #include "host/bench/qemu_command.h"
+#include "host/process/piped_child.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <vector>
-
-extern char** environ;
 
 namespace slotbox::bench {
 namespace {
@@ -48,33 +40,6 @@ std::vector<std::string> qemu_arguments(const std::string& qemu, const std::stri
   return args;
 }
 
-enum class LogEnd { kEndOfFile, kDeadline, kReadError };
-
-// Feeds everything `fd` delivers to `counter`, line by line, until end of file, the
-// deadline or an error.
-LogEnd read_log(int fd, ExecLogCounter& counter, std::chrono::steady_clock::time_point deadline) {
-  std::string pending;
-  char buffer[1 << 16];
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return LogEnd::kDeadline;
-    pollfd readable{fd, POLLIN, 0};
-    int ready = ::poll(&readable, 1, static_cast<int>(left.count()));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready < 0) return LogEnd::kReadError;
-    if (ready == 0) return LogEnd::kDeadline;
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return LogEnd::kReadError;
-    if (n == 0) return LogEnd::kEndOfFile;
-    pending.append(buffer, static_cast<size_t>(n));
-    size_t start = 0;
-    for (size_t newline; (newline = pending.find('\n', start)) != std::string::npos; start = newline + 1)
-      counter.add_line(std::string_view(pending).substr(start, newline - start));
-    pending.erase(0, start);
-  }
-}
-
 } // namespace
 
 void ExecLogCounter::add_line(std::string_view line) {
@@ -94,35 +59,22 @@ void ExecLogCounter::add_line(std::string_view line) {
 
 Result<Cpl0Instructions> count_cpl0_instructions(const std::string& qemu, const std::string& rom_path,
                                                  const std::string& ram, int deadline_seconds) {
-  int ends[2];
-  if (::pipe2(ends, O_CLOEXEC) != 0) return fail(Error::from_errno("pipe2", "QEMU's exec log"));
-  Fd read_end(ends[0]), write_end(ends[1]);
-  std::vector<std::string> argv = qemu_arguments(qemu, rom_path, ram);
-  std::vector<char*> args;
-  for (std::string& arg : argv) args.push_back(arg.data());
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, write_end.get(), 1);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  int error = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (error != 0) return fail(Error::from_errno("posix_spawn", qemu, error));
-  write_end = Fd();  // end of file once QEMU exits
-
   ExecLogCounter counter;
+  std::string pending;  // a line the last read cut short
+  auto count_lines = [&](std::string_view chunk) {
+    pending.append(chunk);
+    size_t start = 0;
+    for (size_t newline; (newline = pending.find('\n', start)) != std::string::npos; start = newline + 1)
+      counter.add_line(std::string_view(pending).substr(start, newline - start));
+    pending.erase(0, start);
+  };
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(deadline_seconds);
-  LogEnd end = read_log(read_end.get(), counter, deadline);
-  int read_errno = errno;
-  // Unread, QEMU would block on a full pipe and never exit.
-  if (end != LogEnd::kEndOfFile) ::kill(pid, SIGKILL);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  auto ended = process::run_piped_child(qemu_arguments(qemu, rom_path, ram), deadline, count_lines);
+  if (!ended) {
+    ended.error().context += " running " + rom_path;
+    return fail(std::move(ended.error()));
   }
-  if (end == LogEnd::kReadError) return fail(Error::from_errno("read", "QEMU's exec log of " + rom_path, read_errno));
-  if (end == LogEnd::kDeadline)
+  if (ended->timed_out)
     return fail(Error::from_errno("qemu-system-x86_64 -singlestep", rom_path + ": still running after " +
                                   std::to_string(deadline_seconds) + " s", ETIMEDOUT));
   if (counter.counted().total == 0)

@@ -1,14 +1,9 @@
 #include "host/cli/kut_qemu.h"
 
-#include "host/base/fd.h"
+#include "host/process/piped_child.h"
 
 #include <cerrno>
-#include <csignal>
-#include <fcntl.h>
-#include <cstring>
-#include <poll.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 namespace slotbox::cli {
 namespace {
@@ -28,34 +23,6 @@ std::vector<std::string> qemu_arguments(const QemuSection& section) {
   for (const std::string& word : section.append) append += (append.empty() ? "" : " ") + word;
   if (!append.empty()) args.insert(args.end(), {"-append", append});
   return args;
-}
-
-[[noreturn]] void exec_qemu(const std::vector<std::string>& args, int output) {
-  ::dup2(output, STDOUT_FILENO);
-  ::dup2(output, STDERR_FILENO);
-  std::vector<char*> argv;
-  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  ::execvp(argv[0], argv.data());
-  ::_exit(127);
-}
-
-// Reads QEMU's output until it closes it or the deadline passes; false on the deadline.
-bool drain(int fd, std::chrono::steady_clock::time_point deadline, std::string& output) {
-  char buffer[4096];
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
-    pollfd ready{fd, POLLIN, 0};
-    int n = ::poll(&ready, 1, static_cast<int>(left.count()));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return n < 0;  // a poll error ends the wait as if QEMU had closed
-    ssize_t got = ::read(fd, buffer, sizeof buffer);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) return true;
-    output.append(buffer, static_cast<size_t>(got));
-    if (output.size() > kKeptOutput) output.erase(0, output.size() - kKeptOutput);
-  }
 }
 
 // The rest of the last line that starts with `prefix`, or nothing.
@@ -92,29 +59,23 @@ const char* qemu_verdict_name(QemuVerdict verdict) {
 }
 
 Result<QemuRun> run_under_qemu(const QemuSection& section) {
-  int ends[2];
-  if (::pipe2(ends, O_CLOEXEC) != 0) return fail(Error::from_errno("pipe2", kQemu));
-  Fd reading(ends[0]), writing(ends[1]);
-  auto args = qemu_arguments(section);
+  std::string output;  // its last kKeptOutput bytes
+  auto keep = [&output](std::string_view chunk) {
+    output.append(chunk);
+    if (output.size() > kKeptOutput) output.erase(0, output.size() - kKeptOutput);
+  };
   auto start = std::chrono::steady_clock::now();
-  pid_t child = ::fork();
-  if (child < 0) return fail(Error::from_errno("fork", kQemu));
-  if (child == 0) exec_qemu(args, writing.get());
-  writing = Fd();
-  std::string output;
-  bool finished = drain(reading.get(), start + section.timeout, output);
-  if (!finished) ::kill(child, SIGKILL);
-  int status = 0;
-  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
-  }
+  auto ended = process::run_piped_child(qemu_arguments(section), start + section.timeout, keep,
+                                        {.search_path = true, .merge_stderr = true});
+  if (!ended && ended.error().code == ENOENT)
+    return fail(Error::unavailable(kQemu, "not found in PATH (apt-get install qemu-system-x86)"));
+  if (!ended) return fail(std::move(ended.error()));
   QemuRun run;
   run.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   run.summary = line_after(output, "SUMMARY: ");
   std::string qemu_error = line_after(output, std::string(kQemu) + ": ");
-  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  if (WIFEXITED(status) && run.status == 127 && output.empty())
-    return fail(Error::unavailable(kQemu, "not found in PATH (apt-get install qemu-system-x86)"));
-  run.verdict = finished ? verdict_of(run.status) : QemuVerdict::kTimeout;
+  run.status = WIFEXITED(ended->status) ? WEXITSTATUS(ended->status) : 128 + WTERMSIG(ended->status);
+  run.verdict = ended->timed_out ? QemuVerdict::kTimeout : verdict_of(run.status);
   if (run.summary.empty() && !qemu_error.empty() && !qemu_error.starts_with("warning:")) {
     run.verdict = QemuVerdict::kNotStarted;
     run.summary = qemu_error;

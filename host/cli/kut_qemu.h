@@ -27,13 +27,14 @@ enum class QemuVerdict { kPass, kFail, kSkip, kAbort, kTimeout, kNotStarted };
 struct QemuRun {
   QemuVerdict verdict;
   int status = 0;           // QEMU's exit status, (code << 1) | 1 for the kernel's code
-  double elapsed_ms = 0;    // fork to exit
+  double elapsed_ms = 0;    // spawn to exit
   std::string summary;      // the kernel's SUMMARY: line, or QEMU's own error
 };
 
 const char* qemu_verdict_name(QemuVerdict verdict);  // "PASS", "FAIL", "SKIP", "ABORT", "TIMEOUT", "NOT STARTED"
 
-// Errors when QEMU cannot be started at all (not installed, fork failed).
+// Errors when QEMU cannot be started at all (not installed: kUnavailable) or its output
+// cannot be read.
 Result<QemuRun> run_under_qemu(const QemuSection& section);
 
 } // namespace slotbox::cli

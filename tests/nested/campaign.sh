@@ -62,6 +62,9 @@ if [ -n "${KUT_DIR:-}" ] && [ -d "$KUT_DIR" ]; then
   run_image kut-smptest "$KUT_DIR/smptest.flat" --smp 2
   run_image kut-smptest3 "$KUT_DIR/smptest.flat" --smp 3
   run_image kut-ioapic "$KUT_DIR/ioapic.flat"
+  # One section beside QEMU started as kvm-unit-tests starts it (kut --compare-qemu).
+  "$slotbox" kut "$KUT_DIR" tsc --compare-qemu --jobs 1 >"$outdir/images/kut-compare.txt" 2>&1
+  echo $? >"$outdir/images/kut-compare.exit"
 fi
 # Our multiboot test kernels (tests/kernels), each case of their cases.txt, when
 # KERNELS_DIR names the build folder that holds them with the list and the initrd.
