@@ -1,5 +1,7 @@
 #include "host/bench/peak_rss.h"
 
+#include "host/process/exec_arguments.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ptrace.h>
@@ -27,9 +29,7 @@ long vm_hwm_kib(pid_t pid) {
 }
 
 [[noreturn]] void exec_traced(const std::vector<std::string>& argv) {
-  std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
+  std::vector<char*> args = process::exec_arguments(argv);
   int null = ::open("/dev/null", O_RDWR);
   ::dup2(null, 0);
   ::dup2(null, 1);

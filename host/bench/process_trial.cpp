@@ -1,6 +1,7 @@
 #include "host/bench/process_trial.h"
 
 #include "host/base/fd.h"
+#include "host/process/exec_arguments.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -56,9 +57,7 @@ private:
 } // namespace
 
 Result<ProcessTrial> run_process(const std::vector<std::string>& argv, SpawnOptions options) {
-  std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
+  std::vector<char*> args = process::exec_arguments(argv);
   Fd stderr_memory(::memfd_create("bench stderr", MFD_CLOEXEC));
   if (!stderr_memory.valid()) return fail(Error::from_errno("memfd_create", "stderr of " + argv[0]));
   Fd stdout_memory(options.keep_output ? ::memfd_create("bench stdout", MFD_CLOEXEC) : -1);

@@ -1,6 +1,7 @@
 #include "host/process/piped_child.h"
 
 #include "host/base/fd.h"
+#include "host/process/exec_arguments.h"
 
 #include <cerrno>
 #include <csignal>
@@ -50,9 +51,7 @@ Result<PipedChildEnd> run_piped_child(const std::vector<std::string>& argv,
   int ends[2];
   if (::pipe2(ends, O_CLOEXEC) != 0) return fail(Error::from_errno("pipe2", argv[0]));
   Fd read_end(ends[0]), write_end(ends[1]);
-  std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
+  std::vector<char*> args = exec_arguments(argv);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
