@@ -105,18 +105,10 @@ build_page_tables:
     test edx, CPUID_PDPE1GB
     jz .two_mib_pages
 
-    xor ecx, ecx                    ; 1 GiB leaves: PDPT[i] = i GiB
-.gib_leaf:
-    mov eax, ecx
-    shl eax, 30
-    or eax, LEAF_FLAGS
-    mov edx, ecx
-    shr edx, 2
-    mov [PDPT_BASE + ecx * 8], eax
-    mov [PDPT_BASE + ecx * 8 + 4], edx
-    inc ecx
-    cmp ecx, ebx
-    jb .gib_leaf
+    mov esi, gib_leaves             ; 1 GiB leaves: PDPT[i] = i GiB, copied from the ROM
+    mov edi, PDPT_BASE
+    lea ecx, [ebx * 2]              ; two doublewords an entry
+    rep movsd
     ret
 
 .two_mib_pages:
@@ -150,6 +142,16 @@ build_page_tables:
     loop .two_mib_leaf
 .done:
     ret
+
+; 1 GiB leaves identity-mapping all the PDPT can, so that build_page_tables copies as
+; many as it needs in one string instruction instead of ~10 emulated ones an entry.
+align 8
+gib_leaves:
+%assign gib 0
+%rep 512
+    dq (gib << 30) | LEAF_FLAGS
+%assign gib gib + 1
+%endrep
 
 ; 2 MiB leaves identity-mapping the first 4 GiB, as build_page_tables would write them.
 ; page_protection.cpp copies GiB 0's when it splits a 1 GiB page.

@@ -167,8 +167,9 @@ extern "C" [[noreturn]] void kernel_main() {
   using namespace slotbox::guest;
   write_shared_tables();
   init_cpu_data(0);
-  protect_boot_memory(cpu_data(0));
-  install_task_state(0, cpu_data(0).kernel_stack_top, cpu_data(0).double_fault_stack_top);
+  const PerCpu& boot_cpu = cpu_data(0);
+  protect_boot_memory(boot_cpu);
+  install_task_state(0, boot_cpu.kernel_stack_top, boot_cpu.double_fault_stack_top);
   run_cpu(0, user_start);
 }
 

@@ -22,10 +22,10 @@ namespace slotbox::guest {
 namespace {
 
 constexpr uint64_t kTableFlags = kPagePresent | kPageWritable | kPageUser;
-constexpr uint64_t kNotMapped = 0;
 constexpr uint64_t kReadOnly = kPagePresent | kPageUser;
 constexpr uint64_t kKernelOnly = kPagePresent | kPageWritable;
 constexpr uint64_t kEntries = 512;
+constexpr uint64_t kLargePageSize = kEntries * kPageSize;
 constexpr uint64_t kPageFaultWrite = 1 << 1;            // error code bits (SDM vol. 3A 4.7)
 constexpr uint64_t kPageFaultPresent = 1 << 0;
 constexpr uint64_t kCr0WriteProtect = 1 << 16;
@@ -71,31 +71,33 @@ void take_over_first_gib() {
   pdpt[0] = reinterpret_cast<uint64_t>(g_first_gib) | kTableFlags;
 }
 
-// The 4 KiB entries of 2 MiB page `index`, which the boot stub mapped as one large page:
-// a copy of its identity entries for the same memory.
-void split(uint64_t index) {
-  uint64_t* table = &g_small_pages[index * kEntries];
-  copy_entries(table, &rom_runtime_small_pages[index * kEntries], kEntries);
-  g_first_gib[index] = reinterpret_cast<uint64_t>(table) | kTableFlags;
+// Entries [first, last] get value, value + step, ...: a loop of 5 instructions an entry.
+void fill_entries(uint64_t* first, uint64_t* last, uint64_t value, uint64_t step) {
+  for (uint64_t* entry = first; entry <= last; ++entry, value += step) *entry = value;
 }
 
-// Pages [start, end) of the first 16 MiB (never empty: each is a stack, a guard page or
-// a linker section that holds something) get `flags`, their 2 MiB pages split the first
-// time. The tables lie side by side, so the range's entries do too: one loop of a few
-// instructions a page, the cost of each protected page at CPL0.
-void set_pages(uint64_t start, uint64_t end, uint64_t flags) {
-  uint64_t first = start / kPageSize, last = (end - 1) / kPageSize;
-  for (uint64_t index = first / kEntries; index <= last / kEntries; ++index)
-    if (g_first_gib[index] & kPageLarge) split(index);
-  uint64_t value = flags == kNotMapped ? 0 : first * kPageSize | flags;
-  uint64_t step = flags == kNotMapped ? 0 : kPageSize;
-  for (uint64_t* entry = &g_small_pages[first]; entry <= &g_small_pages[last]; ++entry, value += step)
-    *entry = value;
+// 2 MiB pages [first, last] as 4 KiB pages: one copy of the boot stub's identity entries
+// for the same memory, then their directory entries.
+void split(uint64_t first, uint64_t last) {
+  copy_entries(&g_small_pages[first * kEntries], &rom_runtime_small_pages[first * kEntries],
+               (last - first + 1) * kEntries);
+  fill_entries(&g_first_gib[first], &g_first_gib[last],
+               reinterpret_cast<uint64_t>(&g_small_pages[first * kEntries]) | kTableFlags, kPageSize);
 }
+
+// Pages [start, end) of split 2 MiB pages (never empty: each is a stack or a linker
+// section that holds something) get `flags`. The tables lie side by side, so the range's
+// entries do too, and each protected page costs one turn of fill_entries at CPL0.
+void set_pages(uint64_t start, uint64_t end, uint64_t flags) {
+  fill_entries(&g_small_pages[start / kPageSize], &g_small_pages[(end - 1) / kPageSize],
+               (start & ~(kPageSize - 1)) | flags, kPageSize);
+}
+
+void unmap_page(uint64_t address) { g_small_pages[address / kPageSize] = 0; }
 
 void unmap_guards(const PerCpu& cpu) {
-  set_pages(cpu.kernel_stack_guard, cpu.kernel_stack_guard + kPageSize, kNotMapped);
-  set_pages(cpu.user_stack_guard, cpu.user_stack_guard + kPageSize, kNotMapped);
+  unmap_page(cpu.kernel_stack_guard);
+  unmap_page(cpu.user_stack_guard);
 }
 
 bool on_page(uint64_t address, uint64_t page) { return address - page < kPageSize; }
@@ -104,7 +106,10 @@ bool on_page(uint64_t address, uint64_t page) { return address - page < kPageSiz
 
 void protect_boot_memory(const PerCpu& boot_cpu) {
   take_over_first_gib();
-  set_pages(0, kPageSize, kNotMapped);
+  // The runtime's own memory, from page 0 through the boot CPU's stacks, split at once:
+  // where it is is known from the link, so no protection has to ask.
+  split(0, (reinterpret_cast<uint64_t>(__kernel_only_end) - 1) / kLargePageSize);
+  unmap_page(0);
   set_pages(reinterpret_cast<uint64_t>(__payload_start), reinterpret_cast<uint64_t>(__payload_data), kReadOnly);
   set_pages(reinterpret_cast<uint64_t>(__kernel_only_start), reinterpret_cast<uint64_t>(__kernel_only_end),
             kKernelOnly);
@@ -115,6 +120,9 @@ void protect_boot_memory(const PerCpu& boot_cpu) {
 
 void protect_cpu_area(unsigned index) {
   KernelPages kernel = ap_kernel_pages(index);
+  // The CPU's 64 KiB area lies in one 2 MiB page, which another CPU may have split already.
+  uint64_t large_page = kernel.start / kLargePageSize;
+  if (g_first_gib[large_page] & kPageLarge) split(large_page, large_page);
   set_pages(kernel.start, kernel.end, kKernelOnly);
   unmap_guards(cpu_data(index));
   flush_tlb();
