@@ -9,11 +9,12 @@
 namespace slotbox::bench {
 namespace {
 
-// Three significant digits are all repeated trials on a shared machine can back.
+// Three significant digits are all repeated trials on a shared machine can back. A whole
+// number of 100 or more (a count: instructions, exits) has them without a decimal.
 std::string number(double value) {
   char text[32];
   double magnitude = std::fabs(value);
-  if (magnitude >= 1000 || magnitude == 0)
+  if (magnitude >= 1000 || magnitude == 0 || (magnitude >= 100 && value == std::trunc(value)))
     std::snprintf(text, sizeof text, "%.0f", value);
   else if (magnitude >= 100)
     std::snprintf(text, sizeof text, "%.1f", value);
