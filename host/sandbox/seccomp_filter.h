@@ -25,6 +25,10 @@ inline constexpr bool kSanitizerBuild = false;
 // label: who the thread is in a violation report ("vCPU 0").
 Result<void> confine_this_thread(const std::vector<SyscallRule>& rules, const std::string& label);
 
+// libseccomp's pseudo filter code for `rules`, written to `fd`: the filter as it would be
+// loaded, readable (for the test of the order its system calls are tested in).
+Result<void> write_pseudo_code(const std::vector<SyscallRule>& rules, int fd);
+
 // For the test that proves a filter refuses what it does not list (the hidden
 // SLOTBOX_TEST_SANDBOX_VIOLATION): opens "/" for reading, which no policy allows, and
 // closes it again where no filter stopped it.

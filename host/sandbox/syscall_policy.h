@@ -1,6 +1,7 @@
 // What a vCPU thread may ask of the kernel once its VM is set up: the seccomp allowlist as
 // plain data (a system call by name, and tests on its arguments), built from the fds the
-// thread works on. seccomp_filter.h compiles it; anything not listed is refused.
+// thread works on. seccomp_filter.h compiles it, testing the system calls in the order
+// they are listed (the hottest, KVM_RUN's ioctl, first); anything not listed is refused.
 //
 // A vCPU thread runs the code a guest drives (every exit is handled on it: devices, host
 // assist, map changes), so it is the thread a hostile guest would try to take over. What

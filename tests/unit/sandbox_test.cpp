@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdio>
 #include <functional>
 #include <optional>
 #include <string>
@@ -117,6 +118,31 @@ TEST_CASE("a vCPU thread's policy allows KVM ioctls on its own fds only") {
       CHECK(equal_value(rule, 1).has_value());
     }
   }
+}
+
+TEST_CASE("the filter tests system calls in the policy's order, KVM_RUN's ioctl first") {
+  auto rules = vcpu_thread_policy(example_access());
+  FILE* code = std::tmpfile();
+  REQUIRE(code != nullptr);
+  REQUIRE(write_pseudo_code(rules, fileno(code)).has_value());
+  std::rewind(code);
+  // libseccomp's pseudo code has a line `# filter for syscall "NAME" ...` per system call.
+  std::vector<std::string> tested;
+  char line[512];
+  while (std::fgets(line, sizeof line, code)) {
+    std::string text = line;
+    size_t at = text.find("# filter for syscall \"");
+    if (at == std::string::npos) continue;
+    size_t start = at + 22;
+    tested.push_back(text.substr(start, text.find('"', start) - start));
+  }
+  std::fclose(code);
+  std::vector<std::string> listed;
+  for (const SyscallRule& rule : rules)
+    if (std::find(listed.begin(), listed.end(), rule.syscall) == listed.end()) listed.push_back(rule.syscall);
+  CHECK(tested == listed);
+  REQUIRE_FALSE(tested.empty());
+  CHECK(tested.front() == "ioctl");
 }
 
 TEST_CASE("a vCPU thread's policy: output to stdout and stderr, no files, memory never executable") {
