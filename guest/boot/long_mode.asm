@@ -154,7 +154,7 @@ gib_leaves:
 %endrep
 
 ; 2 MiB leaves identity-mapping the first 4 GiB, as build_page_tables would write them.
-; page_protection.cpp copies GiB 0's when it splits a 1 GiB page.
+; page_protection.cpp maps GiB 0 through a copy of the first 512, whichever the CPU has.
 align 8
 low_directories:
 %assign page 0

@@ -82,7 +82,7 @@ void split(uint64_t first, uint64_t last) {
   copy_entries(&g_small_pages[first * kEntries], &rom_runtime_small_pages[first * kEntries],
                (last - first + 1) * kEntries);
   fill_entries(&g_first_gib[first], &g_first_gib[last],
-               reinterpret_cast<uint64_t>(&g_small_pages[first * kEntries]) | kTableFlags, kPageSize);
+               reinterpret_cast<uint64_t>(&g_small_pages[first * kEntries]) | kTableFlags, sizeof(uint64_t) * kEntries);
 }
 
 // Pages [start, end) of split 2 MiB pages (never empty: each is a stack or a linker
