@@ -107,7 +107,7 @@ build_page_tables:
 
     mov esi, gib_leaves             ; 1 GiB leaves: PDPT[i] = i GiB, copied from the ROM
     mov edi, PDPT_BASE
-    lea ecx, [ebx * 2]              ; two doublewords an entry
+    lea ecx, [ebx * 2]              ; two doublewords an entry (ebx <= 512: --ram <= 64G)
     rep movsd
     ret
 

@@ -9,12 +9,11 @@
 namespace slotbox::bench {
 namespace {
 
-// Three significant digits are all repeated trials on a shared machine can back. A whole
-// number of 100 or more (a count: instructions, exits) has them without a decimal.
+// Three significant digits are all repeated trials on a shared machine can back.
 std::string number(double value) {
   char text[32];
   double magnitude = std::fabs(value);
-  if (magnitude >= 1000 || magnitude == 0 || (magnitude >= 100 && value == std::trunc(value)))
+  if (magnitude >= 1000 || magnitude == 0)
     std::snprintf(text, sizeof text, "%.0f", value);
   else if (magnitude >= 100)
     std::snprintf(text, sizeof text, "%.1f", value);
@@ -25,8 +24,17 @@ std::string number(double value) {
   return text;
 }
 
-std::string spread(const Summary& summary) {
-  return number(summary.median) + " (" + number(summary.min) + "-" + number(summary.max) + ")";
+// Figures in these units count things: a whole count prints without a decimal ("360
+// instructions", not "360.0"); the median of an even number of trials may still be half.
+bool counts(const std::string& unit) {
+  return unit == "instructions" || unit == "exits" || unit == "calls" || unit == "regions";
+}
+
+std::string spread(const Summary& summary, const std::string& unit) {
+  auto show = [&](double value) {
+    return counts(unit) && value == std::trunc(value) ? std::to_string(static_cast<int64_t>(value)) : number(value);
+  };
+  return show(summary.median) + " (" + show(summary.min) + "-" + show(summary.max) + ")";
 }
 
 std::string padded(std::string text, size_t width) {
@@ -81,9 +89,9 @@ std::string write_text(const BenchReport& report) {
     }
     size_t names = name_column(section);
     for (const Figure& figure : section.figures) {
-      std::string line = "   " + padded(figure.name, names) + padded(spread(figure.value) + " " + figure.unit, 34);
+      std::string line = "   " + padded(figure.name, names) + padded(spread(figure.value, figure.unit) + " " + figure.unit, 34);
       if (figure.baseline) {
-        line += "vs " + figure.baseline_name + " " + spread(*figure.baseline);
+        line += "vs " + figure.baseline_name + " " + spread(*figure.baseline, figure.unit);
         if (figure.ratio) line += ": " + number(*figure.ratio) + "x";
         if (!figure.comparable) line += " (not comparable)";
       }

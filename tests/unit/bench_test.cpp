@@ -79,13 +79,13 @@ TEST_CASE("a figure's ratio is its median over its baseline's, and JSON carries 
   CHECK(write_text(report).find("skipped: needs /dev/kvm: missing") != std::string::npos);
 }
 
-TEST_CASE("the text report keeps three significant digits, and no decimal on a whole count") {
+TEST_CASE("the text report gives a whole count without decimals, a time three significant digits") {
   BenchReport report;
-  report.sections.push_back(Section{"s", "S", {}, {Figure{"count", "instructions", Summary{360, 351, 402.5, 3}, {}, {}, {}, true, {}},
-                                                   Figure{"time", "ms", Summary{2, 1.5, 120.5, 3}, {}, {}, {}, true, {}}}, {}});
+  report.sections.push_back(Section{"s", "S", {}, {Figure{"count", "instructions", Summary{360.5, 11, 402, 4}, {}, {}, {}, true, {}},
+                                                   Figure{"time", "ms", Summary{2, 1.5, 120, 3}, {}, {}, {}, true, {}}}, {}});
   std::string text = write_text(report);
-  CHECK(text.find("360 (351-402.5) instructions") != std::string::npos);
-  CHECK(text.find("2.00 (1.50-120.5) ms") != std::string::npos);
+  CHECK(text.find("360.5 (11-402) instructions") != std::string::npos);
+  CHECK(text.find("2.00 (1.50-120.0) ms") != std::string::npos);
 }
 
 TEST_CASE("the text report's figure names line up, a long one widening the column") {
