@@ -33,7 +33,8 @@ scmp_arg_cmp comparison(const ArgumentTest& test) {
   return {test.index, SCMP_CMP_MASKED_EQ, 0, 1};  // never holds
 }
 
-Result<void> add_rule(void* filter, const SyscallRule& rule, const std::string& label) {
+// Adds `rule` to `filter`; gives its system call's number.
+Result<int> add_rule(void* filter, const SyscallRule& rule, const std::string& label) {
   int number = seccomp_syscall_resolve_name(rule.syscall.c_str());
   if (number == __NR_SCMP_ERROR)
     return fail(Error::from_errno("seccomp_syscall_resolve_name", label + ", " + rule.syscall, EINVAL));
@@ -42,23 +43,20 @@ Result<void> add_rule(void* filter, const SyscallRule& rule, const std::string& 
   int result = seccomp_rule_add_exact_array(filter, SCMP_ACT_ALLOW, number, static_cast<unsigned>(tests.size()),
                                             tests.data());
   if (result < 0) return fail(seccomp_error("seccomp_rule_add", label + ", " + rule.syscall, result));
-  return {};
+  return number;
 }
 
 // Every exit comes back through the filter with its next KVM_RUN, so the filter tests
 // the system calls in the policy's order (hottest first): libseccomp places a call with a
 // higher priority earlier. With the vCPU policy KVM_RUN passes 19 BPF instructions, not
-// 34 in libseccomp's own order.
-Result<void> prioritize_in_order(void* filter, const std::vector<SyscallRule>& rules, const std::string& label) {
+// 34 in libseccomp's own order. `in_order`: each system call once, as the policy first
+// lists it.
+Result<void> prioritize(void* filter, const std::vector<int>& in_order, const std::string& label) {
   constexpr int kHighest = 255;  // libseccomp's hint range: 0 ... 255
   int priority = kHighest;
-  std::vector<std::string> placed;
-  for (const SyscallRule& rule : rules) {
-    if (std::find(placed.begin(), placed.end(), rule.syscall) != placed.end()) continue;
-    placed.push_back(rule.syscall);
-    int number = seccomp_syscall_resolve_name(rule.syscall.c_str());
+  for (int number : in_order) {
     if (int result = seccomp_syscall_priority(filter, number, static_cast<uint8_t>(priority)); result < 0)
-      return fail(seccomp_error("seccomp_syscall_priority", label + ", " + rule.syscall, result));
+      return fail(seccomp_error("seccomp_syscall_priority", label + ", system call " + std::to_string(number), result));
     priority = std::max(priority - 1, 0);
   }
   return {};
@@ -71,8 +69,12 @@ Result<Filter> compile(const std::vector<SyscallRule>& rules, const std::string&
   // left to libseccomp's default of killing the thread alone, silently.
   if (int result = seccomp_attr_set(filter.get(), SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRAP); result < 0)
     return fail(seccomp_error("seccomp_attr_set", label + ", SCMP_FLTATR_ACT_BADARCH", result));
-  for (const SyscallRule& rule : rules) SLOTBOX_TRY_VOID(add_rule(filter.get(), rule, label));
-  SLOTBOX_TRY_VOID(prioritize_in_order(filter.get(), rules, label));
+  std::vector<int> in_order;
+  for (const SyscallRule& rule : rules) {
+    int number = SLOTBOX_TRY(add_rule(filter.get(), rule, label));
+    if (std::find(in_order.begin(), in_order.end(), number) == in_order.end()) in_order.push_back(number);
+  }
+  SLOTBOX_TRY_VOID(prioritize(filter.get(), in_order, label));
   return filter;
 }
 
