@@ -89,8 +89,8 @@ Section cold_start_section(const BenchContext& context) {
           "slotbox run min.rom against the PC floor: what slotbox's code costs beyond the KVM objects of its machine");
   run.add("slotbox run min.rom, ASLR off", slotbox_fixed, "raw floor, ASLR off", floor_fixed, true,
           "both started with ASLR off (personality ADDR_NO_RANDOMIZE); what differs from the figures above is "
-          "the cost of code at new addresses every run (under QEMU TCG, as in the nested harness: translating "
-          "it anew)");
+          "the cost of code at new addresses every run (under QEMU 7.2's TCG, the nested harness's default L0: "
+          "translating it anew; not under QEMU 10, scripts/nested --l0 backports)");
   run.add("slotbox --version", wall(kVersion), "", std::nullopt, true,
           "exec and exit of the slotbox binary alone");
   run.add_qemu("pc", "min.rom", min_rom->path(), slotbox_min, "slotbox");

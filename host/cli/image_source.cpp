@@ -68,7 +68,8 @@ Result<RunImage> resolve_image(const std::string& name, const loader::MultibootO
                             name, SLOTBOX_TRY(file->read_all(loader::kMaxKernelSize)))),
                         options);
   auto contents = SLOTBOX_TRY(file->read_all(loader::RomImage::kMaxElfSize));
-  return RunImage{SLOTBOX_TRY(loader::RomImage::from_file_contents(name, contents)), {}, {}, rom_debug_elf(name)};
+  return RunImage{SLOTBOX_TRY(loader::RomImage::from_file_contents(name, std::move(contents))), {}, {},
+                  rom_debug_elf(name)};
 }
 
 bool is_glob(const std::string& name) { return name.find_first_of("*?[") != std::string::npos; }

@@ -52,8 +52,10 @@ Result<std::vector<uint8_t>> InputFile::read_all(uint64_t max_size) const {
 // file that grew since then makes it grow, so a file read whole costs one read and a
 // one-byte read that finds its end.
 Result<std::vector<uint8_t>> InputFile::read_at_most(uint64_t limit) const {
-  std::vector<uint8_t> bytes(std::min(limit, m_size));
-  bytes.reserve(std::min(limit, m_size + 1));  // the probe's byte, without moving the rest
+  std::vector<uint8_t> bytes;
+  // Room for the probe's byte first: reserving it after the resize would move the rest.
+  bytes.reserve(std::min(limit, m_size + 1));
+  bytes.resize(std::min(limit, m_size));
   size_t used = 0;
   for (;;) {
     if (used == bytes.size()) {

@@ -49,7 +49,7 @@ Result<const NamedImage*> find_named_image(std::string_view name) {
 
 Result<RomImage> named_rom(const NamedImage& image) {
   auto bytes = SLOTBOX_TRY(read_input_file("image " + image.name, image.rom_path, RomImage::kMaxSize));
-  return RomImage::from_bytes(image.name, bytes);
+  return RomImage::from_bytes(image.name, std::move(bytes));
 }
 
 } // namespace slotbox::loader

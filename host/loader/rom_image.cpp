@@ -29,7 +29,7 @@ Result<Expectation> read_expectation(const std::string& name, std::span<const ui
 
 } // namespace
 
-Result<RomImage> RomImage::from_bytes(std::string name, std::span<const uint8_t> bytes) {
+Result<RomImage> RomImage::from_bytes(std::string name, std::vector<uint8_t> bytes) {
   if (bytes.empty() || bytes.size() % kSizeUnit != 0)
     return fail(Error::bad_input("image " + name, "size " + std::to_string(bytes.size()) +
                                                        " is not a multiple of 64 KiB"));
@@ -39,13 +39,13 @@ Result<RomImage> RomImage::from_bytes(std::string name, std::span<const uint8_t>
   RomImage image;
   image.m_expectation = SLOTBOX_TRY(read_expectation(name, bytes));
   image.m_name = std::move(name);
-  image.m_bytes.assign(bytes.begin(), bytes.end());
+  image.m_bytes = std::move(bytes);
   return image;
 }
 
-Result<RomImage> RomImage::from_file_contents(std::string name, std::span<const uint8_t> bytes) {
+Result<RomImage> RomImage::from_file_contents(std::string name, std::vector<uint8_t> bytes) {
   if (is_elf(bytes)) return from_bytes(name, SLOTBOX_TRY(rom_from_elf(name, bytes)));
-  return from_bytes(std::move(name), bytes);
+  return from_bytes(std::move(name), std::move(bytes));
 }
 
 Result<RomImage> RomImage::from_file(const std::string& path) {

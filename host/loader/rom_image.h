@@ -28,9 +28,10 @@ public:
   // A ROM file, or an image's ELF (elf_rom.h): the ROM objcopy would make of it.
 
   static Result<RomImage> from_file(const std::string& path);
-  static Result<RomImage> from_bytes(std::string name, std::span<const uint8_t> bytes);
+  // Both take the bytes by value: a file read whole is moved in, not copied.
+  static Result<RomImage> from_bytes(std::string name, std::vector<uint8_t> bytes);
   // A file's contents: the ROM itself, or an image's ELF whose ROM-bound segments make it.
-  static Result<RomImage> from_file_contents(std::string name, std::span<const uint8_t> bytes);
+  static Result<RomImage> from_file_contents(std::string name, std::vector<uint8_t> bytes);
 
   const std::string& name() const { return m_name; }
   std::span<const uint8_t> bytes() const { return m_bytes; }
