@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <string_view>
 
 namespace slotbox::sandbox {
 namespace {
@@ -51,12 +52,17 @@ Result<int> add_rule(void* filter, const SyscallRule& rule, const std::string& l
 // higher priority earlier. With the vCPU policy KVM_RUN passes 19 BPF instructions, not
 // 34 in libseccomp's own order. `in_order`: each system call once, as the policy first
 // lists it.
-Result<void> prioritize(void* filter, const std::vector<int>& in_order, const std::string& label) {
+struct ResolvedCall {
+  int number;
+  std::string_view name;  // the policy's, for a refusal's message
+};
+
+Result<void> prioritize(void* filter, const std::vector<ResolvedCall>& in_order, const std::string& label) {
   constexpr int kHighest = 255;  // libseccomp's hint range: 0 ... 255
   int priority = kHighest;
-  for (int number : in_order) {
-    if (int result = seccomp_syscall_priority(filter, number, static_cast<uint8_t>(priority)); result < 0)
-      return fail(seccomp_error("seccomp_syscall_priority", label + ", system call " + std::to_string(number), result));
+  for (const ResolvedCall& call : in_order) {
+    if (int result = seccomp_syscall_priority(filter, call.number, static_cast<uint8_t>(priority)); result < 0)
+      return fail(seccomp_error("seccomp_syscall_priority", label + ", " + std::string(call.name), result));
     priority = std::max(priority - 1, 0);
   }
   return {};
@@ -69,10 +75,11 @@ Result<Filter> compile(const std::vector<SyscallRule>& rules, const std::string&
   // left to libseccomp's default of killing the thread alone, silently.
   if (int result = seccomp_attr_set(filter.get(), SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRAP); result < 0)
     return fail(seccomp_error("seccomp_attr_set", label + ", SCMP_FLTATR_ACT_BADARCH", result));
-  std::vector<int> in_order;
+  std::vector<ResolvedCall> in_order;
   for (const SyscallRule& rule : rules) {
     int number = SLOTBOX_TRY(add_rule(filter.get(), rule, label));
-    if (std::find(in_order.begin(), in_order.end(), number) == in_order.end()) in_order.push_back(number);
+    auto listed = [number](const ResolvedCall& call) { return call.number == number; };
+    if (std::none_of(in_order.begin(), in_order.end(), listed)) in_order.push_back({number, rule.syscall});
   }
   SLOTBOX_TRY_VOID(prioritize(filter.get(), in_order, label));
   return filter;
