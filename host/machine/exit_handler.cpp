@@ -21,7 +21,7 @@ uint64_t load_word(const uint8_t* bytes) {
 }
 
 // Inlined (always_inline) into the port and MMIO handlers: otherwise a call of its own on
-// every exit (callgrind: ~9 instructions, README "Exits, fourth round").
+// every exit (callgrind: ~9 instructions, docs/benchmarks.md, "Exits, fourth round").
 [[gnu::always_inline]] inline uint64_t load(std::span<const uint8_t> bytes) {
   switch (bytes.size()) {
   case 1: return bytes[0];

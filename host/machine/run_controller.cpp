@@ -224,7 +224,7 @@ private:
   // serialize with and no one else takes the lock during the run (the caller's thread only
   // kicks, and reads what exits changed after the join), so it is skipped: locking and
   // unlocking a mutex was a fifth of slotbox's user-space instructions per exit
-  // (callgrind, README "Exits, third round"). Nor is there anyone to quiesce then.
+  // (callgrind, docs/benchmarks.md, "Exits, third round"). Nor is there anyone to quiesce then.
   std::unique_lock<std::mutex> exit_lock() {
     if (m_machine.vcpu_count() == 1) return std::unique_lock(m_machine.lock(), std::defer_lock);
     return std::unique_lock(m_machine.lock());

@@ -113,6 +113,10 @@ def check_report(report, expect_kvm):
             fail("cold_start: no 'slotbox run min.rom' beside the raw PC floor (slotbox-floor --pc)")
         if (cold.get("slotbox run min.rom, ASLR off", {}).get("baseline") or {}).get("name") != "raw floor, ASLR off":
             fail("cold_start: no 'slotbox run min.rom' with ASLR off beside the raw floor with ASLR off")
+        qemu_pc = [name for name in cold if name.startswith("QEMU -M pc min.rom (") and name.endswith(")") and "ASLR off" not in name]
+        for name in qemu_pc:
+            if (cold.get(name + ", against the raw floor", {}).get("baseline") or {}).get("name") != "raw floor":
+                fail(f"cold_start: no '{name}' beside the raw floor (how far any host could be from QEMU)")
         footprint = {figure["name"]: figure for figure in report["sections"][SECTIONS.index("footprint")]["figures"]}
         if (footprint.get("raw PC floor 64 GiB: start to exit", {}).get("baseline") or {}).get("name") != "1 GiB":
             fail("footprint: no start time of the raw PC floor with 64 GiB beside 1 GiB")
