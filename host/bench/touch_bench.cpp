@@ -27,9 +27,9 @@ Section touch_section(const BenchContext& context, uint64_t window) {
   uint64_t slotbox_ram = std::max<uint64_t>(512ull << 20, (ram + (2ull << 20) - 1) & ~((2ull << 20) - 1));
   auto rom = bench_rom({BenchGuest::kTouchPages, Privilege::kCpl3, pages});
   std::vector<double> slotbox, raw_small, raw_huge;
-  // Round 0 is a warm-up, as in lifecycle: whichever run went first in a process paid for
-  // what the first touch of a fresh window costs the host once (slotbox, first in each
-  // round, had one trial in five at ~70k pages/s, the floors none).
+  // Round 0 is a warm-up, as in lifecycle: the first run in a process was the slow one
+  // (slotbox, first in each round, had one trial in five at ~70k pages/s against ~500k,
+  // the floors none; which host cost it was is not known).
   for (unsigned round = 0; round <= context.inner_trials; ++round) {
     auto ours = run_in_slotbox(*context.kvm, rom, slotbox_ram);
     auto small = run_in_floor(*context.kvm, rom, {ram, false});
