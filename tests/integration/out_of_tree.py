@@ -12,6 +12,7 @@ from pathlib import Path
 
 from support import fail, kvm_usable, qemu_command, run
 
+
 def step(command, what):
     result = run([str(part) for part in command], timeout=600)
     if result.returncode != 0:
